@@ -1,0 +1,159 @@
+"""Base classes a plugin subclasses to teach jembatan a platform.
+
+A connector is built per link (one store joined to one accounting database) from that link's
+settings and decrypted credentials. Commerce connectors (Ginee, Forstok, …) supply orders,
+products, warehouses and a stock sink; accounting connectors (Accurate, …) receive items and
+documents and report stock. The core only ever talks to these interfaces.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, ContextManager, Protocol
+
+from .domain import Account, ItemResult, Order, Product, StockLevel, Warehouse
+
+
+class RequestGate(Protocol):
+    """Admission control for outgoing requests, shared by every worker of an installation.
+
+    ``permit(lane)`` blocks until one more request on ``lane`` keeps within the lane's requests
+    per second and requests in flight, and holds an in-flight slot until the block exits.
+    """
+
+    def permit(self, lane: str) -> ContextManager[None]:
+        """Wait for and hold one request slot on ``lane``."""
+        ...
+
+
+class OpenGate:
+    """A gate that admits everything at once (single-process tools and unit tests)."""
+
+    def permit(self, lane: str) -> ContextManager[None]:
+        """Admit immediately."""
+        return contextlib.nullcontext()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkContext:
+    """What a connector needs to know about its link; built by the core for each use.
+
+    Attributes:
+        link_id: the link's id (a slug such as ``toko-ginee``).
+        settings: the plugin's own non-secret settings for this link (base URLs, shop ids…).
+        credentials: decrypted secrets for this link; never log them.
+        save_credentials: persist rotated credentials (new refresh token, renewed JWT)
+            encrypted; connectors call it whenever a platform hands out new secrets.
+        gate: request admission shared across workers; wrap every HTTP call in
+            ``gate.permit(lane)``.
+        integrated_at: when the link went live; orders created before it are not sent.
+    """
+
+    link_id: str
+    settings: Mapping[str, Any]
+    credentials: Mapping[str, Any]
+    save_credentials: Callable[[Mapping[str, Any]], None] = field(default=lambda _c: None)
+    gate: RequestGate = field(default_factory=OpenGate)
+    integrated_at: datetime | None = None
+
+
+class Connector(ABC):
+    """Common base: construction from a link and a health probe."""
+
+    #: the plugin's name for the platform, e.g. ``"ginee"``; also the link's platform value.
+    name: ClassVar[str]
+    #: human title for tables, e.g. ``"Ginee"``.
+    title: ClassVar[str]
+    #: names of credential fields (all encrypted at rest), e.g. ``("access_key", "secret_key")``.
+    credential_fields: ClassVar[tuple[str, ...]] = ()
+    #: names of non-secret settings with their help text, e.g. ``{"base_url": "…"}``.
+    setting_fields: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, link: LinkContext) -> None:
+        self.link = link
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most connectors hold an httpx client
+        """Release network resources."""
+
+    def __enter__(self) -> Connector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class CommerceConnector(Connector):
+    """A store platform: where orders, master products and store stock live."""
+
+    @abstractmethod
+    def iter_orders(self, updated_since: datetime, updated_until: datetime) -> Iterator[Order]:
+        """Yield every order updated in the window (the caller adds its own overlap)."""
+
+    @abstractmethod
+    def get_order(self, external_id: str) -> Order:
+        """Fetch one order by the platform's id (webhooks are hints: fetch before acting)."""
+
+    @abstractmethod
+    def iter_products(self) -> Iterator[Product]:
+        """Stream master products, one ``Product`` per variant SKU, in constant memory."""
+
+    @abstractmethod
+    def list_warehouses(self) -> list[Warehouse]:
+        """Return the store's warehouses."""
+
+    @abstractmethod
+    def read_stock(self, warehouse_id: str) -> Iterator[StockLevel]:
+        """Yield the store's stock (on hand) per SKU in one warehouse."""
+
+    @abstractmethod
+    def set_stock(self, warehouse_id: str, levels: list[StockLevel]) -> list[ItemResult]:
+        """Overwrite on-hand stock for the given SKUs in one warehouse; one result per SKU."""
+
+    @abstractmethod
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookHint:
+        """Check a webhook's signature (constant time) and parse it into a hint.
+
+        Raises:
+            PermanentError: the signature is missing or wrong, or the body is malformed.
+        """
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookHint:
+    """What a verified webhook says: which order changed. Always fetch the order to act."""
+
+    external_id: str
+    platform_status: str | None
+    dedupe_key: str
+
+
+class AccountingConnector(Connector):
+    """An accounting system: where items, sales documents and the books live."""
+
+    @abstractmethod
+    def list_warehouses(self) -> list[Warehouse]:
+        """Return the accounting system's warehouses (for binding)."""
+
+    @abstractmethod
+    def list_accounts(self) -> list[Account]:
+        """Return cash/bank, revenue and expense accounts and customers (for mapping)."""
+
+    @abstractmethod
+    def find_items(self, skus: list[str]) -> dict[str, Product]:
+        """Return the items that already exist, keyed by SKU (item code)."""
+
+    @abstractmethod
+    def create_items(self, products: list[Product], warehouse: str) -> list[ItemResult]:
+        """Create items (opening quantity in ``warehouse``); one result per product.
+
+        Implementations batch as the API allows, and must not create an item whose code
+        already exists (that result is ``ok`` with the existing id).
+        """
+
+    @abstractmethod
+    def read_stock(self, warehouse: str, skus: list[str] | None = None) -> Iterator[StockLevel]:
+        """Yield on-hand quantity per SKU in one accounting warehouse."""

@@ -1,0 +1,179 @@
+"""The vocabulary shared by the lifecycle, the runner and the plugins' job handlers.
+
+A reaction (from ``plan_order_reactions``) is a ``JobRequest``; the core stores it as a job in
+the same transaction as the order transition that caused it; the runner later hands the job to
+the handler a plugin registered for its kind, through a ``JobContext``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from .connectors import AccountingConnector, CommerceConnector
+
+
+class JobStatus(StrEnum):
+    """Where a job is in its life."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # needs an operator; re-push requeues it
+    DEAD = "dead"  # retried until max attempts; re-push requeues it
+
+
+class RecordKind(StrEnum):
+    """What a push record is about (the seeds' Push Order/Product/Stock Record)."""
+
+    ORDER = "order"
+    PRODUCT = "product"
+    STOCK = "stock"
+
+
+class RecordStatus(StrEnum):
+    """The outcome shown to operators."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    NEEDS_OPERATOR = "needs_operator"
+
+
+class AccountRole(StrEnum):
+    """The accounting accounts and names an order needs (the seeds' CoA mapping)."""
+
+    CUSTOMER = "customer"  # qualifier: sales channel, e.g. SHOPEE; value: customer number
+    BANK = "bank"  # cash/bank account for Auto Paid receipts
+    SHIPPING_FEE = "shipping_fee"  # account for the shipping fee charged to the buyer
+    DISCOUNT = "discount"  # account for order-level discounts
+
+
+class Feature(StrEnum):
+    """Switches per link."""
+
+    INVOICE = "invoice"
+    AUTO_PAID = "auto_paid"
+    STOCK_SYNC = "stock_sync"
+    SALES_RETURN = "sales_return"
+
+
+@dataclass(frozen=True, slots=True)
+class JobRequest:
+    """A unit of work a plugin asks the core to run durably.
+
+    Attributes:
+        kind: the handler's registered kind, e.g. ``"accurate.sales_invoice"``.
+        key: idempotency key, unique per link; the same key is never queued twice
+            (e.g. ``"order:SO123:sales_invoice"``).
+        payload: JSON-serialisable data for the handler.
+        lane: rate-limit lane the job's requests use (informational; handlers still ask the
+            gate per request).
+        sequence: jobs with the same sequence run one after another in creation order
+            (e.g. ``"order:SO123"``) so a cancel never overtakes the order's creation.
+        delay_seconds: earliest start, relative to now.
+    """
+
+    kind: str
+    key: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    lane: str | None = None
+    sequence: str | None = None
+    delay_seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class LinkInfo:
+    """A link's identity and switches, as reactions and handlers see it."""
+
+    id: str
+    commerce: str
+    accounting: str
+    features: frozenset[Feature]
+    integrated_at: datetime | None
+
+    def has(self, feature: Feature) -> bool:
+        """Return whether ``feature`` is switched on for this link."""
+        return feature in self.features
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentBinding:
+    """The accounting system's id and number for one of our things (order document, SKU)."""
+
+    kind: str
+    ref: str
+    accounting_id: str | None
+    accounting_number: str | None
+
+
+class JobContext(Protocol):
+    """Everything a job handler may use; built by the runner for one attempt of one job.
+
+    Handlers raise ``framework.errors`` classes to tell the runner what to do; returning
+    normally means the job succeeded.
+    """
+
+    job_id: int
+    kind: str
+    key: str
+    payload: Mapping[str, Any]
+    attempt: int
+    link: LinkInfo
+
+    def accounting(self) -> AccountingConnector:
+        """Return the link's accounting connector (built once per attempt)."""
+        ...
+
+    def commerce(self) -> CommerceConnector:
+        """Return the link's commerce connector (built once per attempt)."""
+        ...
+
+    def binding(self, kind: str, ref: str) -> DocumentBinding | None:
+        """Return what we know the accounting system holds for ``(kind, ref)``."""
+        ...
+
+    def bind(self, kind: str, ref: str, accounting_id: str | None, number: str | None) -> None:
+        """Remember the accounting id/number for ``(kind, ref)`` (committed with the job)."""
+        ...
+
+    def accounting_warehouse(self, store_warehouse_id: str | None) -> str:
+        """Return the accounting warehouse bound to a store warehouse.
+
+        Raises:
+            ConfigError: the warehouse is unbound; the message names it and the bind command.
+        """
+        ...
+
+    def account(self, role: AccountRole, qualifier: str = "") -> str:
+        """Return the mapped account/customer number for a role.
+
+        Raises:
+            ConfigError: nothing is mapped; the message names the map command.
+        """
+        ...
+
+    def record(  # noqa: PLR0913 - a record is these fields
+        self,
+        kind: RecordKind,
+        ref: str,
+        document: str,
+        status: RecordStatus,
+        *,
+        sent: Any = None,
+        received: Any = None,
+        reason: str = "",
+    ) -> None:
+        """Write (or update) the push record for ``(kind, ref, document)`` of this link."""
+        ...
+
+    def enqueue(self, request: JobRequest) -> None:
+        """Queue a follow-up job, committed only if this job succeeds."""
+        ...
+
+
+JobHandler = Callable[[JobContext], None]
