@@ -12,7 +12,17 @@ from .connectors import (
     RequestGate,
     WebhookHint,
 )
-from .domain import Account, ItemResult, Order, OrderLine, OrderState, Product, StockLevel, Warehouse
+from .domain import (
+    Account,
+    ItemResult,
+    Order,
+    OrderLine,
+    OrderState,
+    Product,
+    Rejected,
+    StockLevel,
+    Warehouse,
+)
 from .errors import (
     ConfigError,
     ErrorAction,
@@ -46,7 +56,7 @@ __all__ = [
     "Account", "AccountRole", "AccountingConnector", "CheckContext", "CommerceConnector",
     "ConfigError", "Connector", "DocumentBinding", "ErrorAction", "Feature", "IntegrationError",
     "ItemResult", "JobContext", "JobHandler", "JobRequest", "JobStatus", "LinkContext", "LinkInfo",
-    "OpenGate", "Order", "OrderLine", "OrderState", "PermanentError", "Problem", "Product",
+    "OpenGate", "Order", "OrderLine", "OrderState", "PermanentError", "Problem", "Product", "Rejected",
     "ProviderAPIError", "ProviderConfigError", "ProviderPermanentError", "ProviderTransientError",
     "RecordKind", "RecordStatus", "RequestGate", "Severity", "SkippableError", "StockLevel",
     "TransientError", "Warehouse", "WebhookHint", "hookimpl", "provider_error",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, ContextManager, Protocol
 
-from .domain import Account, ItemResult, Order, Product, StockLevel, Warehouse
+from .domain import Account, ItemResult, Order, Product, Rejected, StockLevel, Warehouse
 
 
 class RequestGate(Protocol):
@@ -90,16 +90,29 @@ class CommerceConnector(Connector):
     """A store platform: where orders, master products and store stock live."""
 
     @abstractmethod
-    def iter_orders(self, updated_since: datetime, updated_until: datetime) -> Iterator[Order]:
-        """Yield every order updated in the window (the caller adds its own overlap)."""
+    def iter_orders(
+        self, updated_since: datetime, updated_until: datetime
+    ) -> Iterator[Order | Rejected]:
+        """Yield every order updated in the window (the caller adds its own overlap).
+
+        An order that cannot be mapped (missing fields, unknown status) is yielded as a
+        ``Rejected`` with the reason, so the rest of the window still flows.
+        """
 
     @abstractmethod
     def get_order(self, external_id: str) -> Order:
-        """Fetch one order by the platform's id (webhooks are hints: fetch before acting)."""
+        """Fetch one order by the platform's id (webhooks are hints: fetch before acting).
+
+        Raises:
+            PermanentError: the order is unknown or cannot be mapped (the reason says why).
+        """
 
     @abstractmethod
-    def iter_products(self) -> Iterator[Product]:
-        """Stream master products, one ``Product`` per variant SKU, in constant memory."""
+    def iter_products(self) -> Iterator[Product | Rejected]:
+        """Stream master products, one ``Product`` per variant SKU, in constant memory.
+
+        Variants with incomplete data are yielded as ``Rejected`` (reported, never sent).
+        """
 
     @abstractmethod
     def list_warehouses(self) -> list[Warehouse]:

@@ -127,3 +127,17 @@ class ItemResult(Canonical):
     ok: bool
     message: str = ""
     accounting_id: str | None = None
+
+
+class Rejected(Canonical):
+    """A platform record that could not be turned into a canonical model, and why.
+
+    Commerce connectors yield it in place of an ``Order`` or ``Product`` whose data is missing
+    or malformed, so one bad record is reported (as a failed push record) without stopping the
+    stream.
+    """
+
+    kind: str = Field(description="order or product")
+    ref: str = Field(description="the platform's id or SKU, as far as it could be read")
+    reason: str
+    raw: str = Field(default="", description="the platform's JSON, for the record")
