@@ -13,7 +13,6 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from types import ModuleType
 
 import pluggy
@@ -28,6 +27,8 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "jembatan"
 #: the bundled plugins, as entry-point names; loaded through the same group as any other.
 DEFAULT_PLUGINS = ("accurate", "ginee", "forstok")
+#: the core's own plugin, always loaded
+CORE_PLUGINS = ("framework.builtin",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +93,7 @@ class PluginManager(pluggy.PluginManager):
 
     def load_entry_points(self) -> None:
         """Register every plugin in the ``jembatan`` entry-point group."""
-        for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
-            if self.get_plugin(entry_point.name) is None:
-                self.register(entry_point.load(), name=entry_point.name)
+        self.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
 
     def start(self) -> PluginManager:
         """Check every hook implementation against its spec and fill the registries."""
@@ -159,6 +158,7 @@ def make_plugin_manager(modules: Iterable[str] | None = None) -> PluginManager:
             ``JEMBATAN_LOAD_PLUGINS`` has the same effect from the environment.
     """
     manager = PluginManager()
+    manager.load_modules(CORE_PLUGINS)
     env = os.environ.get("JEMBATAN_LOAD_PLUGINS")
     if modules is None and env is not None:
         modules = [name.strip() for name in env.split(",") if name.strip()]

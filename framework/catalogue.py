@@ -1,0 +1,129 @@
+"""Product sync, store → accounting: only new SKUs, one item per variant, never twice.
+
+Planning streams the store's master products once per bound warehouse, leaves out what the
+accounting system already has (asked in batches of 100) and what was already pushed (the
+``item`` document bindings), reports variants with a pending action or incomplete data, and
+queues the rest as ``core.push_products`` jobs of at most 100 products. The job handler creates
+the items through the accounting connector and binds each SKU, so a re-run or a retry skips
+what is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .connectors import AccountingConnector, CommerceConnector
+from .domain import Product, Rejected
+from .errors import PermanentError
+from .jobs import JobContext, JobRequest, RecordKind, RecordStatus
+from .models import DocumentBindingRow, Link, WarehouseBinding
+
+PUSH_PRODUCTS = "core.push_products"
+BATCH_SIZE = 100
+ITEM = "item"  # document-binding kind for a SKU's accounting item
+
+
+@dataclass
+class ProductSyncPlan:
+    """What a product sync will do, before it does it."""
+
+    jobs: list[JobRequest] = field(default_factory=list)
+    to_push: int = 0
+    already_there: list[str] = field(default_factory=list)
+    pending_action: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def plan_product_sync(  # noqa: PLR0913 - the two sides, the link and the options
+    session: Session, link: Link, commerce: CommerceConnector,
+    accounting: AccountingConnector, bindings: Iterable[WarehouseBinding], *,
+    include_pending: bool = False, on_product: Callable[[], None] | None = None,
+) -> ProductSyncPlan:
+    """Work out the ``core.push_products`` jobs for every bound warehouse."""
+    plan = ProductSyncPlan()
+    pushed = _pushed_skus(session, link.id)
+    for binding in bindings:
+        stock = {level.sku: level.quantity
+                 for level in commerce.read_stock(binding.store_warehouse_id)}
+        candidates = _candidates(commerce.iter_products(), stock, pushed, plan,
+                                 include_pending, on_product)
+        for batch in _batches(candidates, BATCH_SIZE):
+            existing = accounting.find_items([product.sku for product in batch])
+            plan.already_there.extend(sorted(existing))
+            fresh = [product for product in batch if product.sku not in existing]
+            pushed.update(product.sku for product in batch)
+            if fresh:
+                plan.jobs.append(_push_job(binding, fresh))
+                plan.to_push += len(fresh)
+    return plan
+
+
+def _candidates(  # noqa: PLR0913 - a filter over the stream with its bookkeeping
+    products: Iterator[Product | Rejected], stock: dict[str, int], pushed: set[str],
+    plan: ProductSyncPlan, include_pending: bool, on_product: Callable[[], None] | None,
+) -> Iterator[Product]:
+    for product in products:
+        if on_product:
+            on_product()
+        if isinstance(product, Rejected):
+            plan.rejected.append(product)
+        elif product.sku not in stock or product.sku in pushed:
+            continue
+        elif product.pending_action and not include_pending:
+            plan.pending_action.append(product.sku)
+        else:
+            yield product.model_copy(update={"available": max(0, stock[product.sku])})
+
+
+def _batches(products: Iterable[Product], size: int) -> Iterator[list[Product]]:
+    iterator = iter(products)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _push_job(binding: WarehouseBinding, products: list[Product]) -> JobRequest:
+    skus = ",".join(sorted(product.sku for product in products))
+    digest = hashlib.sha256(skus.encode()).hexdigest()[:16]
+    return JobRequest(
+        kind=PUSH_PRODUCTS,
+        key=f"products:{binding.store_warehouse_id}:{digest}",
+        payload={"warehouse": binding.accounting_warehouse,
+                 "products": [product.model_dump(mode="json") for product in products]},
+    )
+
+
+def _pushed_skus(session: Session, link_id: str) -> set[str]:
+    query = select(DocumentBindingRow.ref).where(
+        DocumentBindingRow.link_id == link_id, DocumentBindingRow.kind == ITEM)
+    return set(session.scalars(query))
+
+
+def push_products(ctx: JobContext) -> None:
+    """Job handler: create the payload's items in the accounting system, once each."""
+    products = [Product.model_validate(raw) for raw in ctx.payload["products"]]
+    todo = [product for product in products if ctx.binding(ITEM, product.sku) is None]
+    if not todo:
+        return
+    results = ctx.accounting().create_items(todo, str(ctx.payload["warehouse"]))
+    sent = {product.sku: product.model_dump(mode="json") for product in todo}
+    failures = []
+    for result in results:
+        if result.ok:
+            ctx.bind(ITEM, result.sku, result.accounting_id, result.sku)
+            ctx.record(RecordKind.PRODUCT, result.sku, ITEM, RecordStatus.SUCCEEDED,
+                       sent=sent.get(result.sku), received={"id": result.accounting_id,
+                                                            "message": result.message})
+        else:
+            failures.append(f"{result.sku}: {result.message}")
+            ctx.record(RecordKind.PRODUCT, result.sku, ITEM, RecordStatus.FAILED,
+                       sent=sent.get(result.sku), reason=result.message)
+    if failures:
+        raise PermanentError(f"{len(failures)} of {len(todo)} products were refused: "
+                             + "; ".join(failures[:3]),
+                             fix="correct them in the store, then `jembatan repush`")

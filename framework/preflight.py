@@ -1,0 +1,103 @@
+"""``jembatan check``: the seeds' pre-flight, as problems with their fixes.
+
+The generic checks need nothing platform-specific: unbound warehouses, unmapped accounts,
+SKUs with a pending action in the store (item sync would send them), the same SKU named
+differently in the store and in the accounting system (invoices and stock sync fail on it), and
+SKUs missing on either side. Plugins add their own through the ``check_link`` hook (missing API
+scopes, for instance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+
+from .checks import CheckContext, Problem, Severity
+from .domain import Product
+from .jobs import AccountRole, Feature
+
+BATCH_SIZE = 100
+
+
+def generic_problems(context: CheckContext) -> list[Problem]:
+    """Run every generic check for one link."""
+    problems = _warehouse_problems(context)
+    problems += _mapping_problems(context)
+    if context.bindings:
+        problems += _catalogue_problems(context)
+    return problems
+
+
+def _warehouse_problems(context: CheckContext) -> list[Problem]:
+    link_id = context.link.id
+    problems = []
+    if not context.bindings:
+        problems.append(Problem(
+            "no-warehouse-bound", link_id, "no store warehouse is bound; nothing can sync",
+            f"jembatan warehouses bind --link {link_id} <STORE-WAREHOUSE> <ACCURATE-WAREHOUSE>"))
+    for warehouse in context.commerce.list_warehouses():
+        if warehouse.id not in context.bindings:
+            problems.append(Problem(
+                "unbound-warehouse", f"{warehouse.id} ({warehouse.name})",
+                "store warehouse is not bound: its products, orders and stock are not synced",
+                f"jembatan warehouses bind --link {link_id} {warehouse.id} <ACCURATE-WAREHOUSE>",
+                Severity.WARNING))
+    return problems
+
+
+def _mapping_problems(context: CheckContext) -> list[Problem]:
+    link = context.link
+    needed = [(AccountRole.CUSTOMER, "customer for orders of every channel")]
+    if link.has(Feature.AUTO_PAID):
+        needed.append((AccountRole.BANK, "bank/cash account for Auto Paid receipts"))
+    if link.has(Feature.INVOICE):
+        needed.append((AccountRole.SHIPPING_FEE, "account for shipping fees on invoices"))
+        needed.append((AccountRole.DISCOUNT, "account for order discounts on invoices"))
+    roles = {role for role, _qualifier in context.mappings}
+    return [Problem("unmapped-account", role.value, f"no {what} is mapped",
+                    f"jembatan accounts map --link {link.id} {role.value} <NUMBER>")
+            for role, what in needed if role.value not in roles]
+
+
+def _catalogue_problems(context: CheckContext) -> list[Problem]:
+    problems: list[Problem] = []
+    for batch in _batches(_store_products(context, problems)):
+        books = context.accounting.find_items([product.sku for product in batch])
+        for product in batch:
+            problems += _compare(context.link.id, product, books.get(product.sku))
+    return problems
+
+
+def _store_products(context: CheckContext, problems: list[Problem]) -> Iterator[Product]:
+    for product in context.commerce.iter_products():
+        if isinstance(product, Product):
+            yield product
+        else:
+            problems.append(Problem(
+                "incomplete-product", product.ref, product.reason,
+                "complete the product in the store; it is not sent until then"))
+
+
+def _compare(link_id: str, product: Product, book: Product | None) -> list[Problem]:
+    problems = []
+    if product.pending_action:
+        problems.append(Problem(
+            "sku-pending-action", product.sku,
+            "the SKU has a pending action in the store; item sync would send it as it is",
+            "resolve the pending action in the store first (or sync with --include-pending)"))
+    if book is None:
+        problems.append(Problem(
+            "sku-missing-in-accounting", product.sku, "not in the accounting system yet",
+            f"jembatan products sync --link {link_id}", Severity.WARNING))
+    elif book.name.strip() != product.name.strip():
+        problems.append(Problem(
+            "sku-name-mismatch", product.sku,
+            f"named {product.name!r} in the store but {book.name!r} in the accounting system; "
+            "invoices and stock sync fail on it",
+            "give the SKU the same name on both sides"))
+    return problems
+
+
+def _batches(products: Iterator[Product]) -> Iterator[list[Product]]:
+    while batch := list(islice(products, BATCH_SIZE)):
+        yield batch

@@ -1,0 +1,135 @@
+"""Stock pull, accounting → store, for bound warehouses only.
+
+The quantity sent for a SKU in a bound warehouse is
+
+    new store on-hand = accounting on-hand in the bound accounting warehouse
+                        − quantity of the link's orders that are ready to ship (or later) in
+                          that store warehouse and whose accounting jobs are still unfinished
+
+Accounting's *on-hand* is used, not its available-to-sell: the store subtracts its own
+reservations. The subtraction covers orders the store has already deducted (ready to ship
+deducts on-hand in the store) whose invoice has not reached the accounting system yet, so
+their quantity would otherwise be counted twice. SKUs present in only one side are left alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .connectors import AccountingConnector, CommerceConnector
+from .domain import Order, OrderState, StockLevel
+from .errors import PermanentError
+from .jobs import JobContext, JobRequest, JobStatus, RecordKind, RecordStatus
+from .models import Job, Link, OrderRecord, WarehouseBinding
+
+SET_STORE_STOCK = "core.set_store_stock"
+BATCH_SIZE = 100
+_DEDUCTED_BY_STORE = (OrderState.READY_TO_SHIP, OrderState.SHIPPED, OrderState.DELIVERED,
+                      OrderState.COMPLETED)
+_UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED, JobStatus.DEAD)
+
+
+@dataclass(frozen=True, slots=True)
+class StockChange:
+    """One line of the stock pull preview."""
+
+    sku: str
+    store_warehouse_id: str
+    accounting_warehouse: str
+    store_quantity: int
+    accounting_on_hand: int
+    awaiting_invoice: int
+
+    @property
+    def new_quantity(self) -> int:
+        """What the store's on-hand becomes."""
+        return max(0, self.accounting_on_hand - self.awaiting_invoice)
+
+    @property
+    def changes(self) -> bool:
+        """Return whether the pull changes the store."""
+        return self.new_quantity != self.store_quantity
+
+
+def plan_stock_pull(session: Session, link: Link, commerce: CommerceConnector,
+                    accounting: AccountingConnector,
+                    bindings: Iterable[WarehouseBinding]) -> list[StockChange]:
+    """Return, per bound warehouse and SKU present on both sides, the store's new on-hand."""
+    changes = []
+    for binding in bindings:
+        store = {level.sku: level.quantity
+                 for level in commerce.read_stock(binding.store_warehouse_id)}
+        books = {level.sku: level.quantity
+                 for level in accounting.read_stock(binding.accounting_warehouse, sorted(store))}
+        awaiting = awaiting_invoice(session, link.id, binding.store_warehouse_id)
+        for sku in sorted(store.keys() & books.keys()):
+            changes.append(StockChange(sku, binding.store_warehouse_id,
+                                       binding.accounting_warehouse, store[sku], books[sku],
+                                       awaiting.get(sku, 0)))
+    return changes
+
+
+def awaiting_invoice(session: Session, link_id: str, store_warehouse_id: str) -> Counter[str]:
+    """Quantities per SKU the store deducted but the accounting system has not yet."""
+    unfinished = select(Job.sequence).where(
+        Job.link_id == link_id, Job.status.in_(_UNFINISHED), Job.sequence.is_not(None))
+    pending_sequences = set(session.scalars(unfinished))
+    rows = session.scalars(select(OrderRecord).where(
+        OrderRecord.link_id == link_id, OrderRecord.state.in_(_DEDUCTED_BY_STORE)))
+    quantities: Counter[str] = Counter()
+    for row in rows:
+        if f"order:{row.external_id}" not in pending_sequences:
+            continue
+        order = Order.model_validate(row.snapshot)
+        if order.warehouse_id not in (None, store_warehouse_id):
+            continue
+        for line in order.lines:
+            quantities[line.sku] += line.quantity
+    return quantities
+
+
+def stock_jobs(changes: Iterable[StockChange]) -> list[JobRequest]:
+    """Turn the changing lines into ``core.set_store_stock`` jobs of at most 100 SKUs."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
+    by_warehouse: dict[str, list[StockChange]] = {}
+    for change in changes:
+        if change.changes:
+            by_warehouse.setdefault(change.store_warehouse_id, []).append(change)
+    jobs = []
+    for warehouse_id, lines in by_warehouse.items():
+        for start in range(0, len(lines), BATCH_SIZE):
+            batch = lines[start:start + BATCH_SIZE]
+            jobs.append(JobRequest(
+                kind=SET_STORE_STOCK,
+                key=f"stock:{warehouse_id}:{stamp}:{start // BATCH_SIZE}",
+                payload={"warehouse_id": warehouse_id, "levels": [
+                    {"sku": c.sku, "warehouse_id": warehouse_id, "quantity": c.new_quantity}
+                    for c in batch]},
+            ))
+    return jobs
+
+
+def set_store_stock(ctx: JobContext) -> None:
+    """Job handler: overwrite the store's on-hand for the payload's SKUs."""
+    warehouse_id = str(ctx.payload["warehouse_id"])
+    levels = [StockLevel.model_validate(raw) for raw in ctx.payload["levels"]]
+    results = ctx.commerce().set_stock(warehouse_id, levels)
+    sent = {level.sku: level.quantity for level in levels}
+    failures = []
+    for result in results:
+        ref = f"{result.sku}@{warehouse_id}"
+        status = RecordStatus.SUCCEEDED if result.ok else RecordStatus.FAILED
+        ctx.record(RecordKind.STOCK, ref, "stock", status,
+                   sent={"quantity": sent.get(result.sku)}, received=result.message or None,
+                   reason="" if result.ok else result.message)
+        if not result.ok:
+            failures.append(f"{result.sku}: {result.message}")
+    if failures:
+        raise PermanentError(f"{len(failures)} of {len(levels)} stock updates were refused: "
+                             + "; ".join(failures[:3]))
