@@ -1,0 +1,179 @@
+"""``jembatan link``: join a store to an accounting database, list, show, disconnect."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+from sqlalchemy import select
+
+from ..configuration import account_mappings, enabled_features, warehouse_bindings
+from ..console import parse_pairs, print_table
+from ..errors import ConfigError
+from ..links import create_link, get_link
+from ..models import Link, utcnow
+
+#: accounting settings that name the database: changing them needs a re-integration
+DATABASE_SETTINGS = ("database_id",)
+
+
+@click.group()
+def link() -> None:
+    """Links: one store (Ginee or Forstok) joined to one Accurate database.
+
+    Everything else (warehouses, accounts, features, orders, records) is per link. Several
+    Accurate databases authorised at once become several links.
+    """
+
+
+@link.command("create")
+@click.argument("link_id")
+@click.option("--store", "commerce", required=True, help="Store platform, e.g. ginee, forstok.")
+@click.option("--accounting", default="accurate", show_default=True,
+              help="Accounting system.")
+@click.option("--name", default="", help="A readable name for tables.")
+@click.option("--store-setting", multiple=True, metavar="KEY=VALUE",
+              help="Store setting, e.g. base_url=https://api.ginee.com (repeatable).")
+@click.option("--store-credential", multiple=True, metavar="KEY=VALUE",
+              help="Store secret, encrypted at rest; KEY=env:VAR reads it from the environment.")
+@click.option("--accounting-setting", multiple=True, metavar="KEY=VALUE",
+              help="Accounting setting, e.g. account_url=…, database_id=… (repeatable).")
+@click.option("--accounting-credential", multiple=True, metavar="KEY=VALUE",
+              help="Accounting secret (api_token, signature_secret…); env:VAR allowed.")
+@click.option("--integrated-at", type=click.DateTime(), default=None,
+              help="When the link goes live (UTC); orders created before it are not sent. "
+                   "Default: now.")
+@click.pass_obj
+def create(app, link_id, commerce, accounting, name, store_setting, store_credential,  # noqa: PLR0913
+           accounting_setting, accounting_credential, integrated_at) -> None:
+    """Create LINK_ID, joining a store account to one accounting database.
+
+    \b
+    Example (API token):
+      jembatan link create toko --store ginee \\
+        --store-credential access_key=env:GINEE_KEY --store-credential secret_key=env:GINEE_SECRET \\
+        --accounting-setting database_id=1 --accounting-credential api_token=env:ACCURATE_TOKEN \\
+        --accounting-credential signature_secret=env:ACCURATE_SECRET
+    """
+    registry = app.plugins.registry
+    registry.commerce(commerce)
+    registry.accounting(accounting)
+    live = (integrated_at.replace(tzinfo=UTC) if integrated_at else utcnow())
+    with app.session() as session:
+        create_link(session, app.secrets, id=link_id, name=name or link_id,
+                    commerce=commerce, accounting=accounting,
+                    commerce_settings=parse_pairs(store_setting, "--store-setting"),
+                    commerce_credentials=parse_pairs(store_credential, "--store-credential"),
+                    accounting_settings=parse_pairs(accounting_setting, "--accounting-setting"),
+                    accounting_credentials=parse_pairs(accounting_credential,
+                                                       "--accounting-credential"),
+                    integrated_at=live)
+    click.echo(f"link {link_id} created: {commerce} → {accounting}, live since "
+               f"{live.isoformat(timespec='seconds')}")
+
+
+@link.command("list")
+@click.pass_obj
+def list_command(app) -> None:
+    """List every link with its platforms and state."""
+    with app.session() as session:
+        rows = [(l.id, l.commerce, l.accounting, l.accounting_settings.get("database_id", ""),
+                 _when(l.integrated_at), "disconnected" if l.disconnected_at else "connected")
+                for l in session.scalars(select(Link).order_by(Link.id))]
+    print_table("Links", ["link", "store", "accounting", "database", "live since", "state"], rows)
+
+
+@link.command("show")
+@click.argument("link_id")
+@click.pass_obj
+def show(app, link_id) -> None:
+    """Show a link: settings (secrets redacted), features, bindings, mappings."""
+    with app.session() as session:
+        l = get_link(session, link_id)
+        click.echo(f"link {l.id} ({l.name}): {l.commerce} → {l.accounting}")
+        click.echo(f"  live since: {_when(l.integrated_at)}; order cursor: {_when(l.order_cursor)}")
+        click.echo(f"  state: {'disconnected' if l.disconnected_at else 'connected'}")
+        click.echo(f"  store settings: {dict(l.commerce_settings)}")
+        click.echo(f"  accounting settings: {dict(l.accounting_settings)}")
+        click.echo("  secrets: stored encrypted (never shown)")
+        click.echo("  features: " + ", ".join(sorted(f.value for f in enabled_features(l))))
+        for binding in warehouse_bindings(session, l.id):
+            click.echo(f"  warehouse {binding.store_warehouse_id} ↔ {binding.accounting_warehouse}")
+        for mapping in account_mappings(session, l.id):
+            qualifier = f" [{mapping.qualifier}]" if mapping.qualifier else ""
+            click.echo(f"  account {mapping.role.value}{qualifier} → {mapping.value}")
+
+
+@link.command("disconnect")
+@click.argument("link_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def disconnect(app, link_id, yes) -> None:
+    """Disconnect the accounting side of a link (stops all sync; deletes nothing sent).
+
+    To use another Accurate database, disconnect, then `jembatan link reconnect`.
+    """
+    if not yes and not click.confirm(f"Disconnect {link_id}? Sync stops until reconnected"):
+        raise click.ClickException("not confirmed; nothing changed (use --yes to skip asking)")
+    with app.session() as session:
+        l = get_link(session, link_id)
+        l.accounting_credentials = ""
+        l.disconnected_at = utcnow()
+    click.echo(f"link {link_id} disconnected; reconnect with `jembatan link reconnect {link_id}`")
+
+
+@link.command("reconnect")
+@click.argument("link_id")
+@click.option("--accounting-setting", multiple=True, metavar="KEY=VALUE",
+              help="Accounting setting (e.g. the new database_id).")
+@click.option("--accounting-credential", multiple=True, metavar="KEY=VALUE",
+              help="Accounting secret; env:VAR allowed.")
+@click.pass_obj
+def reconnect(app, link_id, accounting_setting, accounting_credential) -> None:
+    """Re-integrate a disconnected link, possibly with another database; goes live now."""
+    with app.session() as session:
+        l = get_link(session, link_id)
+        if l.disconnected_at is None:
+            raise ConfigError(f"link {link_id} is connected; changing its database requires "
+                              "re-integration",
+                              fix=f"jembatan link disconnect {link_id}, then reconnect")
+        l.accounting_settings = {**l.accounting_settings,
+                                 **parse_pairs(accounting_setting, "--accounting-setting")}
+        l.accounting_credentials = app.secrets.encrypt(
+            parse_pairs(accounting_credential, "--accounting-credential"))
+        l.disconnected_at = None
+        l.integrated_at = utcnow()
+        l.order_cursor = None
+    click.echo(f"link {link_id} reconnected; orders created from now on are sent")
+
+
+@link.command("set")
+@click.argument("link_id")
+@click.option("--store-setting", multiple=True, metavar="KEY=VALUE", help="Store setting.")
+@click.option("--accounting-setting", multiple=True, metavar="KEY=VALUE",
+              help="Accounting setting; the database cannot change on a connected link.")
+@click.pass_obj
+def set_command(app, link_id, store_setting, accounting_setting) -> None:
+    """Change non-secret settings of a link (base URLs and the like)."""
+    accounting = parse_pairs(accounting_setting, "--accounting-setting")
+    with app.session() as session:
+        l = get_link(session, link_id)
+        for key in DATABASE_SETTINGS:
+            if key in accounting and accounting[key] != str(l.accounting_settings.get(key)):
+                raise ConfigError(
+                    f"link {link_id} is connected to database "
+                    f"{l.accounting_settings.get(key)}; changing the database requires "
+                    "re-integration",
+                    fix=f"jembatan link disconnect {link_id}, then jembatan link reconnect "
+                        f"{link_id} --accounting-setting {key}={accounting[key]} …")
+        l.commerce_settings = {**l.commerce_settings, **parse_pairs(store_setting,
+                                                                    "--store-setting")}
+        l.accounting_settings = {**l.accounting_settings, **accounting}
+    click.echo(f"link {link_id} updated")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else "-"
+
+
+COMMANDS = [link]

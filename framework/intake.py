@@ -1,0 +1,156 @@
+"""How orders come in: polling with an overlap window, backfills, and webhooks.
+
+Every path ends in ``framework.orders.ingest_order``, one order per transaction, so one bad
+order never blocks the rest and a crash mid-poll loses nothing (the cursor moves only after
+the window was read; the overlap re-reads the edge, and re-reading is harmless).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from .domain import Rejected
+from .errors import IntegrationError, PermanentError
+from .links import build_commerce, get_link, link_info
+from .models import WebhookDelivery, utcnow
+from .orders import IngestOutcome, IngestResult, ingest_order, record_rejected
+
+#: re-read this much before the cursor: an order updated while a page was read is not missed
+OVERLAP = timedelta(minutes=30)
+#: a link polled for the first time looks back this far (never before its integration)
+FIRST_LOOKBACK = timedelta(days=3)
+
+
+@dataclass
+class IntakeSummary:
+    """Counts of what a poll or backfill did."""
+
+    results: list[IngestResult] = field(default_factory=list)
+
+    def count(self, outcome: IngestOutcome) -> int:
+        """Return how many orders had ``outcome``."""
+        return sum(1 for result in self.results if result.outcome == outcome)
+
+    @property
+    def jobs_queued(self) -> int:
+        """Jobs queued by all the events together."""
+        return sum(result.jobs_queued for result in self.results)
+
+
+def sync_orders(app: Any, link_id: str, *, since: datetime | None = None,
+                until: datetime | None = None, backfill: bool = False,
+                on_result: Callable[[IngestResult], None] | None = None) -> IntakeSummary:
+    """Poll one link's orders updated since its cursor (minus the overlap) and ingest them.
+
+    With ``backfill`` the window starts at ``since`` and orders created since then are sent
+    even if they predate the integration; the cursor is left alone.
+    """
+    until = until or datetime.now(UTC)
+    with app.session() as session:
+        link = get_link(session, link_id)
+        info = link_info(link)
+        start = since if backfill and since else _poll_start(link, until)
+    summary = IntakeSummary()
+    with build_commerce(app, link) as commerce:
+        for item in commerce.iter_orders(start, until):
+            result = _ingest_one(app, info, link_id, item, backfill, since)
+            summary.results.append(result)
+            if on_result:
+                on_result(result)
+    if not backfill:
+        with app.session() as session:
+            get_link(session, link_id).order_cursor = until
+    return summary
+
+
+def _poll_start(link: Any, until: datetime) -> datetime:
+    if link.order_cursor is not None:
+        return link.order_cursor - OVERLAP
+    start = until - FIRST_LOOKBACK
+    return max(start, link.integrated_at) if link.integrated_at else start
+
+
+def _ingest_one(app: Any, info: Any, link_id: str, item: Any, backfill: bool,
+                since: datetime | None) -> IngestResult:
+    with app.session() as session:
+        if isinstance(item, Rejected):
+            return record_rejected(session, link_id, item)
+        return ingest_order(session, app.plugins.hook, info, item,
+                            source="backfill" if backfill else "poll",
+                            not_before=since if backfill else None)
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookReceipt:
+    """What became of one webhook delivery."""
+
+    delivery_id: int
+    outcome: str
+    result: IngestResult | None = None
+
+
+def receive_webhook(app: Any, link_id: str, headers: Mapping[str, str],
+                    body: bytes) -> WebhookReceipt:
+    """Store a webhook raw, verify it, drop duplicates, fetch the order, ingest it.
+
+    Raises:
+        PermanentError: the signature is wrong or the body malformed (the delivery stays
+            stored with the reason).
+    """
+    with app.session() as session:
+        link = get_link(session, link_id)
+        info = link_info(link)
+    delivery_id = _store_raw(app, link_id, headers, body)
+    if delivery_id is None:
+        return WebhookReceipt(0, "duplicate")
+    with build_commerce(app, link) as commerce:
+        try:
+            hint = commerce.verify_webhook(headers, body)
+        except IntegrationError as error:
+            _finish(app, delivery_id, f"refused: {error}")
+            raise PermanentError(f"webhook refused: {error}") from error
+        if not _claim_dedupe_key(app, delivery_id, hint.dedupe_key):
+            _finish(app, delivery_id, "duplicate")
+            return WebhookReceipt(delivery_id, "duplicate")
+        order = commerce.get_order(hint.external_id)  # webhooks are hints: fetch first
+    with app.session() as session:
+        result = ingest_order(session, app.plugins.hook, info, order, source="webhook")
+    _finish(app, delivery_id, result.outcome.value)
+    return WebhookReceipt(delivery_id, result.outcome.value, result)
+
+
+def _store_raw(app: Any, link_id: str, headers: Mapping[str, str], body: bytes) -> int | None:
+    raw_key = "raw:" + hashlib.sha256(body).hexdigest()
+    kept = {name: value for name, value in headers.items() if name.lower() != "authorization"}
+    try:
+        with app.session() as session:
+            delivery = WebhookDelivery(link_id=link_id, dedupe_key=raw_key, headers=kept,
+                                       body=body.decode("utf-8", errors="replace"))
+            session.add(delivery)
+            session.flush()
+            return delivery.id
+    except IntegrityError:
+        return None  # the very same bytes arrived before
+
+
+def _claim_dedupe_key(app: Any, delivery_id: int, dedupe_key: str) -> bool:
+    try:
+        with app.session() as session:
+            session.execute(update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+                            .values(dedupe_key=dedupe_key, verified=True))
+        return True
+    except IntegrityError:
+        return False
+
+
+def _finish(app: Any, delivery_id: int, outcome: str) -> None:
+    with app.session() as session:
+        session.execute(update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+                        .values(outcome=outcome, processed_at=utcnow()))
