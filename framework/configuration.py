@@ -94,6 +94,5 @@ def set_feature(link: Link, feature: Feature, enabled: bool) -> None:
 
 
 def enabled_features(link: Link) -> frozenset[Feature]:
-    """Return the features switched on (invoice is on unless switched off)."""
-    switches = {Feature.INVOICE.value: True, **(link.features or {})}
-    return frozenset(Feature(name) for name, on in switches.items() if on)
+    """Return the features switched on (``jembatan link create`` switches invoice on)."""
+    return frozenset(Feature(name) for name, on in (link.features or {}).items() if on)

@@ -67,7 +67,7 @@ def create(app, link_id, commerce, accounting, name, store_setting, store_creden
                     accounting_settings=parse_pairs(accounting_setting, "--accounting-setting"),
                     accounting_credentials=parse_pairs(accounting_credential,
                                                        "--accounting-credential"),
-                    integrated_at=live)
+                    integrated_at=live, features={"invoice": True})
     click.echo(f"link {link_id} created: {commerce} → {accounting}, live since "
                f"{live.isoformat(timespec='seconds')}")
 
