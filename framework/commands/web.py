@@ -1,0 +1,24 @@
+"""``jembatan web``: the webhook receiver and status page."""
+
+from __future__ import annotations
+
+import click
+import uvicorn
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8700, show_default=True, help="Port to listen on.")
+@click.pass_obj
+def web(app, host, port) -> None:
+    """Serve webhooks (POST /webhooks/LINK) and the status page (GET /) on HOST:PORT.
+
+    Point the store's webhook settings at http://HOST:PORT/webhooks/<link-id>. Run
+    `jembatan worker` beside it to post the documents the webhooks queue.
+    """
+    from ..web import create_web_app
+
+    uvicorn.run(create_web_app(app.get()), host=host, port=port, log_level="warning")
+
+
+COMMANDS = [web]
