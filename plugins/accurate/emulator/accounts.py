@@ -1,0 +1,102 @@
+"""The account host (``/oauth/token``, ``/api/*.do``) and who may call the data host.
+
+Called with the emulator's lock held; raises ``AuthFailure`` with Accurate's own answers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.responses import JSONResponse, Response
+
+from .auth import ALL_SCOPES, AuthFailure, AuthRegistry, envelope_failure
+from .data import scope_for
+from .state import Database
+
+if TYPE_CHECKING:
+    from .app import AccurateEmulator
+
+
+def grant(auth: AuthRegistry, form: dict[str, Any]) -> dict[str, Any]:
+    """Answer ``/oauth/token`` for the authorization-code and refresh-token grants."""
+    grant_type = form.get("grant_type")
+    if grant_type == "authorization_code":
+        issued = auth.codes.pop(str(form.get("code") or ""), None)
+        if issued is None or issued[0] != form.get("redirect_uri"):
+            raise AuthFailure(400, {"error": "invalid_grant",
+                                    "error_description": "Invalid authorization code"})
+        return auth.issue_tokens(issued[1])
+    if grant_type == "refresh_token":
+        # refresh tokens rotate: the one used here is spent
+        scopes = auth.refresh_tokens.pop(str(form.get("refresh_token") or ""), None)
+        if scopes is None:
+            raise AuthFailure(400, {"error": "invalid_grant",
+                                    "error_description": "Invalid refresh token"})
+        return auth.issue_tokens(scopes)
+    raise AuthFailure(400, {"error": "unsupported_grant_type"})
+
+
+def _database(emulator: AccurateEmulator, db_id: Any) -> Database:
+    try:
+        return emulator.databases[int(db_id)]
+    except (TypeError, ValueError, KeyError):
+        raise envelope_failure(200, "Data Usaha tidak ditemukan atau sudah dihapus") from None
+
+
+def _api_token_answer(emulator: AccurateEmulator, headers: dict[str, str]) -> dict[str, Any]:
+    _, db_id = emulator.auth.api_token_database(headers)
+    db = emulator.databases[db_id]
+    return {"s": True, "d": {
+        "data usaha": {"id": db.id, "alias": db.alias, "host": emulator.host_of(db),
+                       "admin": True, "license": {"licenseEnd": "31/12/2099", "trial": False}},
+        "application": {"name": "Jembatan", "appKey": emulator.auth.client_id},
+        "user": {"id": 36000, "email": "owner@example.id", "fullName": "Owner"},
+        "tokenType": "api"}}
+
+
+def serve(emulator: AccurateEmulator, name: str, headers: dict[str, str],
+          params: dict[str, Any]) -> Response:
+    """Answer one account-host API call."""
+    auth = emulator.auth
+    if name == "api-token":
+        return JSONResponse(_api_token_answer(emulator, headers))
+    token, scopes = auth.access_scopes(headers)
+    if name == "db-list":
+        return JSONResponse({"s": True, "d": [
+            {"id": db.id, "alias": db.alias, "trial": False, "expired": False}
+            for db in emulator.databases.values()]})
+    if name == "approved-scope":
+        return JSONResponse({"s": True, "d": sorted(scopes - auth.revoked.get(token, set()))})
+    if name in ("open-db", "db-detail", "db-status"):
+        db = _database(emulator, params.get("id"))
+        if name != "open-db":
+            return JSONResponse({"s": True, "d": {"id": db.id, "alias": db.alias}})
+        return JSONResponse({"s": True, "d": ["Proses Berhasil Dilakukan"],
+                             "session": auth.open_session(db.id), "host": emulator.host_of(db),
+                             "admin": True, "trial": False})
+    if name == "db-check-session":
+        return JSONResponse({"s": True, "d": str(params.get("session")) in auth.sessions})
+    if name == "db-refresh-session":
+        db = _database(emulator, params.get("id"))
+        session = str(params.get("session") or "")
+        if auth.sessions.get(session) != db.id:
+            session = auth.open_session(db.id)
+        return JSONResponse({"s": True, "d": {"session": session, "host": emulator.host_of(db)}})
+    return JSONResponse({"s": False, "d": ["URL API tidak tepat"]}, status_code=404)
+
+
+def authenticate_data(emulator: AccurateEmulator, headers: dict[str, str], module: str,
+                      action: str) -> tuple[str, Database]:
+    """Check a data-host call's credentials and scope; return the meter key and database."""
+    auth = emulator.auth
+    bearer = headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if not bearer:
+        raise envelope_failure(401, "Unauthorized")
+    if bearer.startswith("aat."):
+        token, db_id = auth.api_token_database(headers)
+        granted = ALL_SCOPES
+    else:
+        token, granted = auth.access_scopes(headers)
+        db_id = auth.session_database(headers)
+    auth.check_scope((token, str(db_id)), granted, scope_for(module, action))
+    return token, emulator.databases[db_id]

@@ -1,0 +1,262 @@
+"""``AccurateEmulator``: both Accurate host layers on one local server.
+
+Account host routes (``/oauth/*``, ``/api/*.do``) and data host routes
+(``/accurate/api/<module>/<action>.do``) share one port. A database moved with
+``move_database`` is served under ``/h<n>/accurate/api/...``; calls to its old host get HTTP 308
+to the new one, as Accurate answers when a database changes cloud server.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from framework.emulation import Emulator, RequestMeter
+
+from . import accounts, data
+from .auth import ALL_SCOPES, AuthFailure, AuthRegistry
+from .params import read_params
+from .state import AccurateRefusal, Database
+
+RATE_LIMIT_TEXT = ("Jumlah request API melebihi toleransi yang diperbolehkan. Batas maksimum yang "
+                   "diperbolehkan yaitu 8 proses paralel per Token dan 8 request/detik.")
+KINDS = ("sales_order", "sales_invoice", "sales_receipt", "sales_return", "item", "customer")
+
+
+class AccurateEmulator(Emulator):
+    """A faithful local Accurate Online: auth, envelopes, limits, documents and stock.
+
+    Args:
+        seed: seeds the fault plan's randomness.
+        latency: seconds each data call takes (lets tests see requests in flight).
+    """
+
+    name = "accurate"
+
+    def __init__(self, seed: int | None = None, latency: float = 0.0) -> None:
+        super().__init__(seed)
+        self.latency = latency
+        self.auth = AuthRegistry()
+        self.meter = RequestMeter(per_second=8, in_flight=8)
+        self.databases: dict[int, Database] = {}
+        self._tokens_by_db: dict[int, str] = {}
+
+    # ------------------------------------------------------------------ Python API (seeding)
+
+    def add_database(self, alias: str) -> int:
+        """Create a company database; return its id."""
+        with self.lock:
+            db_id = 96400 + len(self.databases) * 11
+            self.databases[db_id] = Database(db_id, alias)
+            return db_id
+
+    def add_warehouse(self, db_id: int, name: str) -> None:
+        """Create a warehouse in a database."""
+        with self.lock:
+            db = self.databases[db_id]
+            db.warehouses[name] = {"id": db.next_id(), "name": name, "suspended": False}
+
+    def add_account(self, db_id: int, no: str, name: str, type: str) -> None:  # noqa: A002
+        """Create a GL account (``type`` e.g. CASH_BANK, REVENUE, EXPENSE)."""
+        with self.lock:
+            db = self.databases[db_id]
+            db.accounts[no] = {"id": db.next_id(), "no": no, "name": name, "accountType": type}
+
+    def add_item(self, db_id: int, no: str, name: str, price: Decimal | int | str,
+                 quantities: dict[str, int] | None = None) -> None:
+        """Create an item with on-hand quantities per warehouse."""
+        with self.lock:
+            self.databases[db_id].add_item(no, name, Decimal(str(price)),
+                                           {w: Decimal(q) for w, q in (quantities or {}).items()})
+
+    def add_customer(self, db_id: int, no: str, name: str) -> None:
+        """Create a customer."""
+        with self.lock:
+            self.databases[db_id].add_customer(no, name)
+
+    def documents(self, db_id: int, kind: str) -> list[dict[str, Any]]:
+        """Return every record of ``kind`` (see ``KINDS``) as detail.do would show it."""
+        with self.lock:
+            db = self.databases[db_id]
+            if kind == "item":
+                return [item.view() for item in db.items.values()]
+            if kind == "customer":
+                return [dict(c) for c in db.customers.values()]
+            return [doc.view() for doc in db.documents[kind].values()]
+
+    def stock(self, db_id: int, item_no: str, warehouse: str) -> tuple[Decimal, Decimal]:
+        """Return ``(on_hand, reserved)`` of an item in a warehouse."""
+        with self.lock:
+            item = self.databases[db_id].items[item_no]
+            return (item.on_hand.get(warehouse, Decimal(0)),
+                    item.reserved.get(warehouse, Decimal(0)))
+
+    def api_token_for(self, db_id: int) -> str:
+        """Return the API token of a database (created on first use)."""
+        with self.lock:
+            if db_id not in self._tokens_by_db:
+                self._tokens_by_db[db_id] = self.auth.issue_api_token(db_id)
+            return self._tokens_by_db[db_id]
+
+    def revoke_scope(self, token_or_db: str | int, scope: str) -> None:
+        """Withdraw ``scope`` from one token or from every token of a database."""
+        with self.lock:
+            self.auth.revoked.setdefault(str(token_or_db), set()).add(scope)
+
+    def move_database(self, db_id: int) -> str:
+        """Move a database to another data host; return the new host URL."""
+        with self.lock:
+            self.databases[db_id].host_id += 1
+            return self.host_of(self.databases[db_id])
+
+    def expire_sessions(self) -> None:
+        """Forget every data session (the next OAuth data call gets a 401)."""
+        with self.lock:
+            self.auth.sessions.clear()
+
+    def expire_access_tokens(self) -> None:
+        """Forget every OAuth access token (refresh tokens stay valid)."""
+        with self.lock:
+            self.auth.access_tokens.clear()
+
+    def host_of(self, db: Database) -> str:
+        """Return the data host base URL that serves ``db``."""
+        return self.base_url + (f"/h{db.host_id}" if db.host_id else "")
+
+    def credentials(self) -> dict[str, Any]:
+        """Return what a client needs to connect (API token valid for the first database)."""
+        first = next(iter(self.databases), None)
+        return {"account_url": self.base_url, "client_id": self.auth.client_id,
+                "client_secret": self.auth.client_secret,
+                "api_token": self.api_token_for(first) if first is not None else None,
+                "signature_secret": self.auth.signature_secret,
+                "databases": [{"id": d.id, "alias": d.alias} for d in self.databases.values()]}
+
+    def state(self) -> dict[str, Any]:
+        """Return every database's master data, documents and stock, plus meter peaks."""
+        with self.lock:
+            return {"databases": {db_id: {"alias": db.alias, "host": self.host_of(db),
+                                          **{kind: self.documents(db_id, kind) for kind in KINDS},
+                                          "stock": {i.no: {"on_hand": i.on_hand,
+                                                           "reserved": i.reserved}
+                                                    for i in db.items.values()}}
+                                  for db_id, db in self.databases.items()},
+                    "meter": self.meter.snapshot(),
+                    "faults": [f"{path}:{fault}" for path, fault in self.faults.injected]}
+
+    # ------------------------------------------------------------------ HTTP
+
+    def rate_limit_response(self) -> Response:
+        """Return Accurate's rate-limit answer (429 with the envelope)."""
+        return JSONResponse({"s": False, "d": [RATE_LIMIT_TEXT]}, status_code=429,
+                            headers={"Retry-After": "1"})
+
+    def server_error_response(self) -> Response:
+        """Return an internal error as Accurate's envelope."""
+        return JSONResponse({"s": False, "d": ["Terjadi kesalahan pada server"]}, status_code=500)
+
+    def routes(self) -> list[Route]:
+        """Return the account-host and data-host routes."""
+        return [
+            Route("/oauth/authorize", self._authorize, methods=["GET"]),
+            Route("/oauth/token", self._token, methods=["POST"]),
+            Route("/api/{name}.do", self._account_api, methods=["GET", "POST"]),
+            Route("/accurate/api/{module}/{action}.do", self._data_api,
+                  methods=["GET", "POST", "DELETE"]),
+            Route("/h{host:int}/accurate/api/{module}/{action}.do", self._data_api,
+                  methods=["GET", "POST", "DELETE"]),
+        ]
+
+    async def _authorize(self, request: Request) -> Response:
+        query = request.query_params
+        if query.get("client_id") != self.auth.client_id:
+            return JSONResponse({"error": "invalid_client"}, status_code=400)
+        scopes = frozenset(query.get("scope", "").split()) or ALL_SCOPES
+        with self.lock:
+            code = self.auth.issue_code(query.get("redirect_uri", ""), scopes)
+        target = {"code": code, **({"state": query["state"]} if "state" in query else {})}
+        return RedirectResponse(f"{query.get('redirect_uri', '')}?{urlencode(target)}", 302)
+
+    async def _token(self, request: Request) -> Response:
+        form = await read_params(request)
+        try:
+            with self.lock:
+                self.auth.check_client(request.headers.get("authorization", ""))
+                return JSONResponse(accounts.grant(self.auth, form))
+        except AuthFailure as failure:
+            return JSONResponse(failure.body, status_code=failure.status)
+
+    async def _account_api(self, request: Request) -> Response:
+        params = await read_params(request)
+        headers = dict(request.headers)
+        return await run_in_threadpool(self._serve_account, request.path_params["name"],
+                                       headers, params)
+
+    def _serve_account(self, name: str, headers: dict[str, str],
+                       params: dict[str, Any]) -> Response:
+        try:
+            with self.lock:
+                return accounts.serve(self, name, headers, params)
+        except AuthFailure as failure:
+            return _failure_response(failure)
+        except AccurateRefusal as refusal:
+            return JSONResponse({"s": False, "d": [refusal.message]}, status_code=refusal.status)
+
+    async def _data_api(self, request: Request) -> Response:
+        params = await read_params(request)
+        return await run_in_threadpool(self._serve_data, request, params)
+
+    def _serve_data(self, request: Request, params: dict[str, Any]) -> Response:
+        module, action = request.path_params["module"], request.path_params["action"]
+        try:
+            with self.lock:
+                key, db = accounts.authenticate_data(self, dict(request.headers), module, action)
+            if not self.meter.enter(key):
+                return self.rate_limit_response()
+            try:
+                return self._answer_data(request, db, module, action, params)
+            finally:
+                self.meter.leave(key)
+        except AuthFailure as failure:
+            return _failure_response(failure)
+
+    def _answer_data(self, request: Request, db: Database, module: str, action: str,
+                     params: dict[str, Any]) -> Response:
+        if request.path_params.get("host", 0) != db.host_id:
+            target = self.host_of(db) + f"/accurate/api/{module}/{action}.do"
+            if request.url.query:
+                target += "?" + request.url.query
+            return RedirectResponse(target, status_code=308)
+        if self.latency:
+            time.sleep(self.latency)
+        try:
+            with self.lock:
+                return JSONResponse(_jsonable(data.dispatch(db, module, action, params)))
+        except AccurateRefusal as refusal:
+            return JSONResponse({"s": False, "d": [refusal.message]}, status_code=refusal.status)
+        except data.UnknownEndpoint:
+            return JSONResponse({"s": False, "d": ["URL API tidak tepat"]}, status_code=404)
+
+
+def _failure_response(failure: AuthFailure) -> Response:
+    if failure.media_type == "application/json":
+        return JSONResponse(failure.body, status_code=failure.status)
+    return Response(failure.body, status_code=failure.status, media_type=failure.media_type)
+
+
+def _jsonable(value: Any) -> Any:
+    """Turn Decimals into JSON numbers (ints when whole), recursively."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
