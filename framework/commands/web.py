@@ -18,7 +18,8 @@ def web(app, host, port) -> None:
     """
     from ..web import create_web_app
 
-    uvicorn.run(create_web_app(app.get()), host=host, port=port, log_level="warning")
+    real_app = app.get() if hasattr(type(app), "get") else app  # ctx.obj may be a LazyApp
+    uvicorn.run(create_web_app(real_app), host=host, port=port, log_level="warning")
 
 
 COMMANDS = [web]
