@@ -1,0 +1,216 @@
+"""Pure functions between Forstok's JSON and the core's canonical models.
+
+Nothing here does I/O. Every function that reads a platform record either returns the
+canonical model or a ``framework.Rejected`` carrying the reason, so one bad record never stops
+a stream; ``order_from_payload`` is the single place that decides what an order means.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from framework.domain import (
+    ItemResult,
+    Order,
+    OrderLine,
+    OrderState,
+    Product,
+    Rejected,
+    StockLevel,
+    Warehouse,
+)
+from framework.errors import PermanentError
+
+from . import assumptions as contract
+from .models import (
+    ForstokItem,
+    ForstokOrder,
+    ForstokQuantity,
+    ForstokStockResult,
+    ForstokVariant,
+    ForstokWarehouse,
+)
+
+
+def map_status(status: str) -> OrderState:
+    """Translate a Forstok status word into the canonical state.
+
+    Raises:
+        PermanentError: the word is not in Forstok's status table.
+    """
+    state = contract.STATUS_TABLE.get(status)
+    if state is None:
+        known = ", ".join(contract.STATUS_TABLE)
+        raise PermanentError(f"unknown Forstok order status {status!r} (known: {known})",
+                             fix="add the status to plugins/forstok/assumptions.py")
+    return state
+
+
+def channel_code(name: str) -> str:
+    """Return the upper-case channel code for a Forstok channel name (``Shopee`` -> ``SHOPEE``)."""
+    if name in contract.CHANNEL_CODES:
+        return contract.CHANNEL_CODES[name]
+    return re.sub(r"[^A-Z0-9]+", "_", name.strip().upper()).strip("_")
+
+
+def describe_invalid(error: ValidationError) -> str:
+    """Turn a validation error into one readable sentence naming the fields."""
+    parts = []
+    for detail in error.errors():
+        where = ".".join(str(part) for part in detail["loc"]) or "record"
+        parts.append(f"{where}: {detail['msg']}")
+    return "; ".join(parts)
+
+
+def _raw_text(raw: Any) -> str:
+    if isinstance(raw, str):
+        return raw[:4000]
+    return json.dumps(raw, default=str)[:4000]
+
+
+def _ref(raw: Any, key: str) -> str:
+    if isinstance(raw, dict) and raw.get(key) not in (None, ""):
+        return str(raw[key])
+    return "?"
+
+
+def _decode(raw: Any) -> Any:
+    """Accept a record that arrived as embedded JSON text; ``ValueError`` if it is malformed."""
+    if isinstance(raw, str | bytes):
+        try:
+            return json.loads(raw, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"malformed JSON: {exc.msg} at position {exc.pos}") from exc
+    return raw
+
+
+def order_from_payload(raw: Any) -> Order | Rejected:
+    """Map one Forstok order to an ``Order``, or a ``Rejected`` saying why it cannot be."""
+    try:
+        record = _decode(raw)
+        if not isinstance(record, dict):
+            raise ValueError(f"expected an order object, got {type(record).__name__}")
+        payload = ForstokOrder.model_validate(record)
+        return _order(payload)
+    except ValidationError as exc:
+        return Rejected(kind="order", ref=_ref(raw, "id"), reason=describe_invalid(exc),
+                        raw=_raw_text(raw))
+    except (ValueError, PermanentError) as exc:
+        return Rejected(kind="order", ref=_ref(raw, "id"), reason=str(exc), raw=_raw_text(raw))
+
+
+def order_or_raise(raw: Any) -> Order:
+    """Map one Forstok order, raising ``PermanentError`` with the reason when it cannot be."""
+    result = order_from_payload(raw)
+    if isinstance(result, Rejected):
+        raise PermanentError(f"Forstok order {result.ref} cannot be read: {result.reason}")
+    return result
+
+
+def _order(payload: ForstokOrder) -> Order:
+    lines = tuple(
+        OrderLine(sku=item.sku, name=item.name, quantity=item.quantity, unit_price=item.price,
+                  discount=item.discount)
+        for item in payload.items)
+    return Order(
+        external_id=payload.id,
+        order_number=payload.local_id,
+        channel=channel_code(payload.channel),
+        shop_id=payload.store_id,
+        state=map_status(payload.status),
+        platform_status=payload.status,
+        warehouse_id=payload.warehouse_id,
+        lines=lines,
+        shipping_fee=payload.shipping_price,
+        discount=payload.discount,
+        total=payload.total_price,
+        currency=payload.currency or contract.DEFAULT_CURRENCY,
+        payment_method=payload.payment_method,
+        created_at=payload.created_at,
+        updated_at=payload.updated_at,
+        paid_at=payload.paid_at,
+    )
+
+
+def products_from_item(raw: Any) -> Iterator[Product | Rejected]:
+    """Yield one ``Product`` per variant SKU of an item, or a ``Rejected`` per bad variant."""
+    try:
+        item = ForstokItem.model_validate(raw)
+    except ValidationError as exc:
+        yield Rejected(kind="product", ref=_ref(raw, "id"), reason=describe_invalid(exc),
+                       raw=_raw_text(raw))
+        return
+    for variant_raw in item.variants:
+        yield _product(item, variant_raw)
+
+
+def _product(item: ForstokItem, raw: Any) -> Product | Rejected:
+    try:
+        variant = ForstokVariant.model_validate(raw)
+    except ValidationError as exc:
+        ref = _ref(raw, "sku") if _ref(raw, "sku") != "?" else f"item {item.id}"
+        return Rejected(kind="product", ref=ref, reason=describe_invalid(exc),
+                        raw=_raw_text(raw))
+    primary = variant.quantities[0] if variant.quantities else None
+    available = 0
+    if primary is not None:
+        available = (primary.quantity_available if primary.quantity_available is not None
+                     else primary.quantity_hand)
+    return Product(
+        sku=variant.sku, name=variant.name, price=variant.price,
+        warehouse_id=primary.warehouse_id if primary else None, available=available,
+        pending_action=variant.pending_action, parent_name=item.name or None)
+
+
+def warehouse_from_payload(raw: Any) -> Warehouse:
+    """Map a Forstok warehouse (``PermanentError`` if it lacks an id or a name)."""
+    try:
+        warehouse = ForstokWarehouse.model_validate(raw)
+    except ValidationError as exc:
+        raise PermanentError(f"Forstok warehouse cannot be read: {describe_invalid(exc)}") from exc
+    return Warehouse(id=warehouse.id, name=warehouse.name)
+
+
+def stock_level_from_payload(raw: Any) -> StockLevel | Rejected:
+    """Map a ``variants/quantities.json`` row to the on-hand ``StockLevel`` it reports."""
+    try:
+        row = ForstokQuantity.model_validate(raw)
+    except ValidationError as exc:
+        return Rejected(kind="stock", ref=_ref(raw, "sku"), reason=describe_invalid(exc),
+                        raw=_raw_text(raw))
+    return StockLevel(sku=row.sku, warehouse_id=row.warehouse_id, quantity=row.quantity_hand)
+
+
+def stock_update_body(warehouse_id: str, levels: Iterable[StockLevel]) -> dict[str, Any]:
+    """Build the body of ``PATCH variants/quantities.json`` for one warehouse."""
+    return {"variants": [
+        {"sku": level.sku, "quantity_hand": level.quantity,
+         "warehouse_id": int(warehouse_id) if warehouse_id.isdigit() else warehouse_id}
+        for level in levels]}
+
+
+def item_results(levels: Iterable[StockLevel], answer: Any) -> list[ItemResult]:
+    """Pair each sent SKU with Forstok's per-SKU verdict; a SKU left unanswered failed."""
+    verdicts: dict[str, ForstokStockResult] = {}
+    for row in answer if isinstance(answer, list) else []:
+        try:
+            verdict = ForstokStockResult.model_validate(row)
+        except ValidationError:
+            continue  # an unreadable verdict leaves its SKU unanswered, reported below
+        verdicts[verdict.sku] = verdict
+    results = []
+    for level in levels:
+        verdict = verdicts.get(level.sku)
+        if verdict is None:
+            results.append(ItemResult(sku=level.sku, ok=False,
+                                      message="Forstok returned no result for this SKU"))
+        else:
+            results.append(ItemResult(sku=level.sku, ok=verdict.ok,
+                                      message=verdict.message or verdict.status))
+    return results

@@ -1,0 +1,73 @@
+"""Forstok's order webhooks: signature check, freshness check, and the hint they carry.
+
+Forstok signs the raw body: ``X-Forstok-Signature: hex(HMAC-SHA256(secret_key, body))``. A
+delivery is a hint only (the core fetches the order before acting) and may come twice or out of
+order, so the dedupe key names the order, its status and the time of the change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from pydantic import ValidationError
+
+from framework.connectors import WebhookHint
+from framework.errors import PermanentError
+from framework.webhooks import sign_hex, signature_matches
+
+from . import assumptions as contract
+from .mapping import describe_invalid
+from .models import ForstokWebhook
+
+
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """Return a header's value whatever the case of its name (frameworks differ)."""
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def verify_order_webhook(headers: Mapping[str, str], body: bytes, secret: str,
+                         now: datetime,
+                         max_age: timedelta = contract.WEBHOOK_MAX_AGE) -> WebhookHint:
+    """Check a webhook's signature and age, and return the order it points at.
+
+    Args:
+        headers: the request headers as received.
+        body: the raw request body (the signature covers these exact bytes).
+        secret: the link's Forstok secret key.
+        now: the current time (aware).
+        max_age: how old a change may be before the delivery is refused as stale.
+
+    Raises:
+        PermanentError: forged or missing signature, malformed body, or a stale delivery.
+    """
+    given = header(headers, contract.WEBHOOK_SIGNATURE_HEADER)
+    if not signature_matches(given, sign_hex(secret, body)):
+        raise PermanentError(f"Forstok webhook refused: {contract.WEBHOOK_SIGNATURE_HEADER} "
+                             "is missing or does not match the body",
+                             fix="check the link's secret_key matches Forstok's")
+    event = _parse(body)
+    if event.updated_at < now - max_age or event.updated_at > now + contract.WEBHOOK_MAX_SKEW:
+        raise PermanentError(f"Forstok webhook refused as stale: order {event.order_id} change "
+                             f"dated {event.updated_at.isoformat()}, now {now.isoformat()}")
+    return WebhookHint(
+        external_id=event.order_id, platform_status=event.status,
+        dedupe_key=f"forstok:{event.order_id}:{event.status}:{event.updated_at.isoformat()}")
+
+
+def _parse(body: bytes) -> ForstokWebhook:
+    try:
+        event = ForstokWebhook.model_validate(json.loads(body))
+    except json.JSONDecodeError as exc:
+        raise PermanentError(f"Forstok webhook body is not JSON: {exc.msg}") from exc
+    except ValidationError as exc:
+        raise PermanentError(f"Forstok webhook body is malformed: {describe_invalid(exc)}") from exc
+    if event.event != contract.WEBHOOK_EVENT_ORDER_UPDATED:
+        raise PermanentError(f"Forstok webhook event {event.event!r} is not handled "
+                             f"(only {contract.WEBHOOK_EVENT_ORDER_UPDATED!r})")
+    return event
