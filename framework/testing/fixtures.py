@@ -1,1 +1,103 @@
-"""pytest plugin (entry point ``pytest11``) with fixtures for plugin authors."""
+"""pytest plugin (entry point ``pytest11``) with fixtures for the core and for plugin authors.
+
+- ``database_url``: runs the test on SQLite (a fresh file) and on PostgreSQL (a fresh schema,
+  dropped afterwards, so tests never see each other's rows). PostgreSQL is skipped only when
+  the server is unreachable and ``CI`` is unset; in CI an unreachable server fails the test.
+- ``sqlite_url`` / ``postgres_url``: one of the two only.
+- ``app``: an ``App`` on ``database_url`` with the ``memstore``/``membooks`` test plugins.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+ENV_TEST_POSTGRES_URL = "JEMBATAN_TEST_POSTGRES_URL"
+DEFAULT_TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TEST_PLUGINS = ("framework.testing.plugins",)
+
+
+def postgres_base_url() -> str:
+    """Return the PostgreSQL server tests use (``JEMBATAN_TEST_POSTGRES_URL``)."""
+    return os.environ.get(ENV_TEST_POSTGRES_URL, DEFAULT_TEST_POSTGRES_URL)
+
+
+def _libpq_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _connect(url: str):  # noqa: ANN202 - a psycopg connection
+    import psycopg
+
+    return psycopg.connect(_libpq_url(url), autocommit=True, connect_timeout=3)
+
+
+@pytest.fixture(scope="session")
+def _postgres_reachable() -> bool:
+    import psycopg
+
+    try:
+        with _connect(postgres_base_url()):
+            return True
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at {postgres_base_url()} is unreachable in CI: {error}")
+        return False
+
+
+@pytest.fixture
+def postgres_url(_postgres_reachable: bool) -> Iterator[str]:
+    """A URL whose ``search_path`` is a fresh schema, dropped after the test."""
+    if not _postgres_reachable:
+        pytest.skip(f"PostgreSQL at {postgres_base_url()} is unreachable (set CI to fail)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    base = postgres_base_url()
+    with _connect(base) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    url = make_url(base).set(drivername="postgresql+psycopg").update_query_dict(
+        {"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with _connect(base) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A URL of a fresh SQLite file."""
+    return f"sqlite:///{tmp_path / 'jembatan.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The test runs once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def secret_box(tmp_path: Path):  # noqa: ANN201 - framework.secrets.SecretBox
+    """A ``SecretBox`` with a key file in the test's temporary directory."""
+    from framework.secrets import SecretBox
+
+    return SecretBox(key_path=tmp_path / "keys" / "secret.key")
+
+
+@pytest.fixture
+def app(database_url: str, secret_box) -> Iterator:  # noqa: ANN001
+    """An ``App`` on ``database_url`` with the memstore/membooks plugins, memory reset."""
+    from framework.app import App
+    from framework.testing.plugins import reset_memory
+
+    reset_memory()
+    application = App.create(database_url, plugin_modules=TEST_PLUGINS, secrets=secret_box)
+    try:
+        yield application
+    finally:
+        application.close()
+        reset_memory()

@@ -1,0 +1,122 @@
+"""Links: one store joined to one accounting database, and the connectors built for them.
+
+A connector never reads the database: the core gives it a ``LinkContext`` with the link's
+settings, its decrypted credentials, the shared request gate, and a callback that stores
+rotated credentials encrypted again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy.orm import Session
+
+from .connectors import AccountingConnector, CommerceConnector, LinkContext
+from .errors import ConfigError
+from .jobs import Feature, LinkInfo
+from .models import Link
+from .secrets import SecretBox
+
+if TYPE_CHECKING:
+    from .app import App
+
+Side = Literal["commerce", "accounting"]
+
+
+def get_link(session: Session, link_id: str) -> Link:
+    """Return the link called ``link_id``.
+
+    Raises:
+        ConfigError: no such link.
+    """
+    link = session.get(Link, link_id)
+    if link is None:
+        raise ConfigError(f"unknown link {link_id!r}", fix="`jembatan link list` shows the links")
+    return link
+
+
+def link_info(link: Link) -> LinkInfo:
+    """Return the link's identity and feature switches as handlers and reactions see them."""
+    known = {feature.value: feature for feature in Feature}
+    features = frozenset(known[name] for name, on in (link.features or {}).items()
+                         if on and name in known)
+    return LinkInfo(id=link.id, commerce=link.commerce, accounting=link.accounting,
+                    features=features, integrated_at=link.integrated_at)
+
+
+def _context(app: App, link: Link, side: Side) -> LinkContext:
+    settings = link.commerce_settings if side == "commerce" else link.accounting_settings
+    token = link.commerce_credentials if side == "commerce" else link.accounting_credentials
+    link_id = link.id
+
+    def save_credentials(credentials: Mapping[str, Any]) -> None:
+        save_link_credentials(app, link_id, side, credentials)
+
+    return LinkContext(link_id=link.id, settings=dict(settings or {}),
+                       credentials=app.secrets.decrypt(token), save_credentials=save_credentials,
+                       gate=app.gate, integrated_at=link.integrated_at)
+
+
+def save_link_credentials(app: App, link_id: str, side: Side,
+                          credentials: Mapping[str, Any]) -> None:
+    """Encrypt and store rotated credentials for one side of a link, in their own transaction.
+
+    Committed at once: a refresh token a platform just handed out must survive even if the
+    job that caused the refresh fails afterwards.
+    """
+    token = app.secrets.encrypt(credentials)
+    with app.session() as session:
+        link = get_link(session, link_id)
+        if side == "commerce":
+            link.commerce_credentials = token
+        else:
+            link.accounting_credentials = token
+
+
+def commerce_context(app: App, link: Link) -> LinkContext:
+    """Return the context a commerce connector of ``link`` is built with."""
+    return _context(app, link, "commerce")
+
+
+def accounting_context(app: App, link: Link) -> LinkContext:
+    """Return the context an accounting connector of ``link`` is built with."""
+    return _context(app, link, "accounting")
+
+
+def build_commerce(app: App, link: Link) -> CommerceConnector:
+    """Build the link's commerce connector from the plugin that registered its platform."""
+    return app.plugins.registry.commerce(link.commerce)(commerce_context(app, link))
+
+
+def build_accounting(app: App, link: Link) -> AccountingConnector:
+    """Build the link's accounting connector from the plugin that registered its system."""
+    return app.plugins.registry.accounting(link.accounting)(accounting_context(app, link))
+
+
+def create_link(  # noqa: PLR0913 - a link is these fields
+    session: Session, box: SecretBox, *, id: str, name: str, commerce: str, accounting: str,
+    commerce_settings: Mapping[str, Any], commerce_credentials: Mapping[str, Any],
+    accounting_settings: Mapping[str, Any], accounting_credentials: Mapping[str, Any],
+    integrated_at: datetime | None = None, features: Mapping[str, bool] | None = None,
+) -> Link:
+    """Add a link with its credentials encrypted (the caller commits).
+
+    Raises:
+        ConfigError: a link with that id exists already.
+    """
+    if session.get(Link, id) is not None:
+        raise ConfigError(f"link {id!r} already exists",
+                          fix="choose another id, or see `jembatan link list`")
+    link = Link(
+        id=id, name=name, commerce=commerce, accounting=accounting,
+        commerce_settings=dict(commerce_settings), accounting_settings=dict(accounting_settings),
+        commerce_credentials=box.encrypt(commerce_credentials),
+        accounting_credentials=box.encrypt(accounting_credentials),
+        features={str(Feature(key).value): bool(on) for key, on in (features or {}).items()},
+        integrated_at=integrated_at,
+    )
+    session.add(link)
+    session.flush()
+    return link

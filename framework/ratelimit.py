@@ -1,0 +1,160 @@
+"""Rate-limit lanes: requests per second and in flight, across every worker process.
+
+A lane (``"accurate:<database>"``) admits a request only if, counting every process that
+shares the database, fewer than ``in_flight`` requests are unreleased and fewer than
+``per_second`` requests are *still inside the one-second window of their last moment*:
+a permit counts against the rate from its acquisition until one second after its release.
+
+Why after the release: the platform sees a request arrive at some instant between our
+acquiring and our releasing the permit. Counting from the release makes the guarantee hold
+on the platform's own clock, whatever the network delay: if N+1 requests arrived within one
+second, then when the last was admitted the other N were unreleased or released less than a
+second earlier, so it would not have been admitted.
+
+A killed process never releases its permits; they stop counting at ``expires_at``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .models import Lane, LanePermit, utcnow
+from .plugins import LaneLimit, Registry
+
+log = logging.getLogger(__name__)
+
+WINDOW = timedelta(seconds=1)
+#: a permit of a killed process stops counting after this long
+PERMIT_TTL = timedelta(seconds=60)
+#: permits older than this are deleted (they no longer count for anything)
+PRUNE_AFTER = timedelta(seconds=120)
+POLL_MIN, POLL_MAX = 0.005, 0.05
+
+
+class DatabaseGate:
+    """A ``RequestGate`` whose admissions are shared by every process on one database.
+
+    Args:
+        engine: the installation's database engine.
+        registry: where lane limits come from (``registry.lane_limit(lane)``).
+        holder: who holds the permits (host and process id), for operators reading the table.
+    """
+
+    def __init__(self, engine: Engine, registry: Registry, holder: str) -> None:
+        self.engine = engine
+        self.registry = registry
+        self.holder = holder
+        self._known_lanes: set[str] = set()
+        self._admissions = 0
+
+    @contextlib.contextmanager
+    def permit(self, lane: str) -> Iterator[None]:
+        """Wait for and hold one request slot on ``lane`` (unlimited lanes pass at once)."""
+        limit = self.registry.lane_limit(lane)
+        if limit is None:
+            yield
+            return
+        permit_id = self._acquire(lane, limit)
+        try:
+            yield
+        finally:
+            self._release(permit_id)
+
+    def _acquire(self, lane: str, limit: LaneLimit) -> int:
+        while True:
+            permit_id = self._try_acquire(lane, limit)
+            if permit_id is not None:
+                return permit_id
+            time.sleep(random.uniform(POLL_MIN, POLL_MAX))  # jitter: pollers do not march
+
+    def _try_acquire(self, lane: str, limit: LaneLimit) -> int | None:
+        with Session(self.engine) as session, session.begin():
+            self._lock_lane(session, lane, limit)
+            now = utcnow()
+            unreleased = LanePermit.released_at.is_(None) & (LanePermit.expires_at > now)
+            in_flight, in_window = session.execute(
+                select(func.count().filter(unreleased),
+                       func.count().filter(or_(unreleased, LanePermit.released_at > now - WINDOW)))
+                .where(LanePermit.lane == lane, LanePermit.acquired_at > now - PERMIT_TTL)
+            ).one()
+            if in_flight >= limit.in_flight or in_window >= limit.per_second:
+                return None
+            permit = LanePermit(lane=lane, holder=self.holder, acquired_at=now,
+                                expires_at=now + PERMIT_TTL)
+            session.add(permit)
+            self._admissions += 1
+            if self._admissions % 200 == 1:
+                _prune(session, lane, now)
+            session.flush()
+            return permit.id
+
+    def _lock_lane(self, session: Session, lane: str, limit: LaneLimit) -> None:
+        # The lane row is the mutex: on PostgreSQL admissions to one lane queue up on it;
+        # SQLite's BEGIN IMMEDIATE has serialised the whole transaction already.
+        if lane not in self._known_lanes:
+            insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+                      else sqlite.insert)(Lane)
+            session.execute(insert.values(name=lane, per_second=limit.per_second,
+                                          in_flight=limit.in_flight).on_conflict_do_nothing())
+            self._known_lanes.add(lane)
+        session.execute(select(Lane.name).where(Lane.name == lane).with_for_update())
+
+    def _release(self, permit_id: int) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(LanePermit).where(LanePermit.id == permit_id)
+                            .values(released_at=utcnow()))
+
+
+def _prune(session: Session, lane: str, now: datetime) -> None:
+    session.execute(delete(LanePermit).where(LanePermit.lane == lane,
+                                             LanePermit.acquired_at < now - PRUNE_AFTER))
+
+
+class MemoryGate:
+    """The same admission rule for one process, with no database (threads only).
+
+    Args:
+        registry: where lane limits come from.
+    """
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self._condition = threading.Condition()
+        self._active: dict[str, int] = {}
+        self._released: dict[str, list[float]] = {}
+
+    @contextlib.contextmanager
+    def permit(self, lane: str) -> Iterator[None]:
+        """Wait for and hold one request slot on ``lane``."""
+        limit = self.registry.lane_limit(lane)
+        if limit is None:
+            yield
+            return
+        with self._condition:
+            while not self._admissible(lane, limit):
+                self._condition.wait(timeout=POLL_MAX)
+            self._active[lane] = self._active.get(lane, 0) + 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._active[lane] -= 1
+                self._released.setdefault(lane, []).append(time.monotonic())
+                self._condition.notify_all()
+
+    def _admissible(self, lane: str, limit: LaneLimit) -> bool:
+        horizon = time.monotonic() - WINDOW.total_seconds()
+        recent = [t for t in self._released.get(lane, []) if t > horizon]
+        self._released[lane] = recent
+        active = self._active.get(lane, 0)
+        return active < limit.in_flight and active + len(recent) < limit.per_second

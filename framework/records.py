@@ -1,0 +1,101 @@
+"""Push records: what was sent for one thing, what came back, and why it failed.
+
+One record per ``(link, kind, ref, document)``: an order's sales invoice, a SKU's item, a SKU's
+stock in a warehouse. Writing again updates it, so the table always shows the latest outcome.
+A record remembers the job that produced it, which is what a re-push queues again. Every text
+is redacted before it is stored, so a credential echoed by a platform never lands in the table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from . import queue
+from .errors import ConfigError
+from .jobs import RecordKind, RecordStatus
+from .models import Job, PushRecord, utcnow
+from .secrets import redact, redact_value
+
+
+def write_record(  # noqa: PLR0913 - a record is these fields
+    session: Session, *, link_id: str, kind: RecordKind, ref: str, document: str,
+    status: RecordStatus, sent: Any = None, received: Any = None, reason: str = "",
+    job_id: int | None = None, attempts: int | None = None,
+) -> None:
+    """Insert or update the push record for ``(link_id, kind, ref, document)``.
+
+    Safe when two workers write the same record at once (a database upsert). ``job_id`` and
+    ``attempts`` are kept from the previous write when not given.
+    """
+    now = utcnow()
+    values: dict[str, Any] = {
+        "status": status, "sent": redact_value(sent), "received": redact_value(received),
+        "reason": redact(reason), "updated_at": now,
+    }
+    if job_id is not None:
+        values["job_id"] = job_id
+    if attempts is not None:
+        values["attempts"] = attempts
+    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+              else sqlite.insert)(PushRecord)
+    statement = insert.values(link_id=link_id, kind=kind, ref=ref, document=document,
+                              created_at=now, **{"attempts": 0, **values})
+    statement = statement.on_conflict_do_update(
+        index_elements=["link_id", "kind", "ref", "document"], set_=values)
+    session.execute(statement)
+
+
+def list_records(
+    session: Session, *, link_id: str | None = None, kind: RecordKind | str | None = None,
+    failed_only: bool = False, limit: int = 200,
+) -> list[PushRecord]:
+    """Return the newest push records first, filtered as asked."""
+    query = select(PushRecord).order_by(PushRecord.updated_at.desc(), PushRecord.id.desc())
+    if link_id is not None:
+        query = query.where(PushRecord.link_id == link_id)
+    if kind is not None:
+        query = query.where(PushRecord.kind == RecordKind(kind))
+    if failed_only:
+        query = query.where(PushRecord.status == RecordStatus.FAILED)
+    return list(session.scalars(query.limit(limit)))
+
+
+def repush(session: Session, record_id: int) -> Job:
+    """Queue the job behind a push record again (after an operator fixed the cause).
+
+    Raises:
+        ConfigError: there is no such record, or it has no job to run again.
+    """
+    record = session.get(PushRecord, record_id)
+    if record is None:
+        raise ConfigError(f"no push record {record_id}",
+                          fix="`jembatan records` lists the records and their ids")
+    if record.job_id is None:
+        raise ConfigError(
+            f"push record {record_id} ({record.kind.value} {record.ref}) was not made by a job, "
+            "so there is nothing to re-push",
+            fix="fix the record at its source; the next sync picks it up")
+    job = queue.requeue(session, record.job_id)
+    # Every failed record of that job is now on its way again, not only the one asked for.
+    session.execute(
+        update(PushRecord)
+        .where(PushRecord.job_id == record.job_id, PushRecord.status == RecordStatus.FAILED)
+        .values(status=RecordStatus.PENDING, updated_at=utcnow()))
+    return job
+
+
+def repush_all_failed(session: Session, link_id: str | None = None,
+                      kind: RecordKind | str | None = None) -> list[int]:
+    """Re-push every failed record that has a job; return the ids of the jobs queued."""
+    job_ids: list[int] = []
+    for record in list_records(session, link_id=link_id, kind=kind, failed_only=True,
+                               limit=1_000_000):
+        if record.job_id is None or record.job_id in job_ids:
+            continue
+        repush(session, record.id)
+        job_ids.append(record.job_id)
+    return job_ids
