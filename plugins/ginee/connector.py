@@ -1,0 +1,274 @@
+"""``GineeConnector``: the core's view of one Ginee seller account.
+
+It composes the client (HTTP, paging), the mapping (JSON -> core models) and the webhook check,
+and adds what Ginee's limits demand: order windows split into 15-day requests and clipped to
+the 3-month horizon, details fetched by batches of 100, products streamed a page at a time
+with their prices and stock, stock written in batches of 100.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import ValidationError
+
+from framework.connectors import CommerceConnector, LinkContext, WebhookHint
+from framework.domain import ItemResult, Order, Product, Rejected, StockLevel, Warehouse
+from framework.errors import ConfigError, PermanentError, ProviderPermanentError
+
+from . import assumptions as A
+from .client import BATCH_GET_LIMIT, DEFAULT_BASE_URL, GineeClient, chunked
+from .mapping import order_from_json, products_from_master, raw_text, stock_level
+from .models import GineeOrderSummary, GineePrice, GineeStockRow, GineeWarehouse
+from .webhook import verify_webhook
+
+log = logging.getLogger(__name__)
+
+#: one list-order request may span at most 15 days [C].
+ORDER_WINDOW = timedelta(days=15)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """Return the current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def split_windows(since: datetime, until: datetime,
+                  width: timedelta = ORDER_WINDOW) -> Iterator[tuple[datetime, datetime]]:
+    """Yield consecutive ``(start, end)`` windows of at most ``width`` covering the range."""
+    start = since
+    while start < until:
+        end = min(start + width, until)
+        yield start, end
+        start = end
+
+
+def lane_for(access_key: str) -> str:
+    """Return the gate lane of an account: ``ginee:<digest>`` (the key itself is not logged)."""
+    return "ginee:" + hashlib.sha256(access_key.encode()).hexdigest()[:12]
+
+
+class GineeConnector(CommerceConnector):
+    """A Ginee seller account as a commerce connector.
+
+    Args:
+        link: the link's settings (``base_url``, ``country``) and credentials
+            (``access_key``, ``secret_key``).
+        transport: an ``httpx`` transport for tests.
+        clock: returns "now" (aware); used for the order horizon and webhook staleness.
+        retries: in-process attempts for transient failures.
+    """
+
+    name: ClassVar[str] = "ginee"
+    title: ClassVar[str] = "Ginee"
+    credential_fields: ClassVar[tuple[str, ...]] = ("access_key", "secret_key")
+    setting_fields: ClassVar[Mapping[str, str]] = {
+        "base_url": f"Ginee OpenAPI root (default {DEFAULT_BASE_URL})",
+        "country": "X-Advai-Country header, the seller's country (default ID)",
+    }
+
+    def __init__(self, link: LinkContext, *, transport: httpx.BaseTransport | None = None,
+                 clock: Clock | None = None, retries: int = 3) -> None:
+        super().__init__(link)
+        missing = [key for key in self.credential_fields if not link.credentials.get(key)]
+        if missing:
+            raise ConfigError(f"Ginee link {link.link_id} has no {', '.join(missing)}",
+                              fix=f"jembatan link credentials {link.link_id} "
+                                  "--access-key ... --secret-key ...")
+        self.clock = clock or utc_now
+        self._secret_key = str(link.credentials["secret_key"])
+        access_key = str(link.credentials["access_key"])
+        self.client = GineeClient(
+            str(link.settings.get("base_url") or DEFAULT_BASE_URL), access_key, self._secret_key,
+            country=str(link.settings.get("country") or "ID"), lane=lane_for(access_key),
+            gate=link.gate, transport=transport, retries=retries)
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self.client.close()
+
+    # ------------------------------------------------------------------ orders
+
+    def iter_orders(self, updated_since: datetime,
+                    updated_until: datetime) -> Iterator[Order | Rejected]:
+        """Yield every order updated in the window, ``Rejected`` for unreadable ones.
+
+        The window is clipped to Ginee's 3-month horizon (older updates cannot be listed; a
+        warning says so) and split into 15-day requests. An order seen twice (window edges,
+        an update while paging) is yielded once.
+        """
+        seen: set[str] = set()
+        for since, until in split_windows(self._clip(updated_since), updated_until):
+            for summaries in chunked(self.client.iter_order_summaries(since, until),
+                                     BATCH_GET_LIMIT):
+                yield from self._details(summaries, seen)
+
+    def _clip(self, since: datetime) -> datetime:
+        horizon = self.clock() - A.ORDER_HORIZON + A.ORDER_HORIZON_MARGIN
+        if since < horizon:
+            log.warning("Ginee lists orders of the last %s only; window start %s clipped to %s",
+                        A.ORDER_HORIZON, since.isoformat(), horizon.isoformat())
+            return horizon
+        return since
+
+    def _details(self, summaries: list[Any], seen: set[str]) -> Iterator[Order | Rejected]:
+        ids: list[str] = []
+        for raw in summaries:
+            try:
+                order_id = GineeOrderSummary.model_validate(raw).order_id
+            except ValidationError:
+                yield Rejected(kind="order", ref="?", reason="list-order row without orderId",
+                               raw=raw_text(raw))
+                continue
+            if order_id not in seen:
+                seen.add(order_id)
+                ids.append(order_id)
+        if ids:
+            for raw in self.client.batch_get_orders(ids):
+                yield order_from_json(raw)
+
+    def get_order(self, external_id: str) -> Order:
+        """Fetch one order by Ginee's ``orderId``.
+
+        Raises:
+            PermanentError: Ginee does not know the order, or it cannot be mapped.
+        """
+        for raw in self.client.batch_get_orders([external_id]):
+            if not isinstance(raw, dict) or raw.get("orderId") in (external_id, None):
+                mapped = order_from_json(raw)
+                if isinstance(mapped, Rejected):
+                    raise PermanentError(f"Ginee order {external_id}: {mapped.reason}")
+                return mapped
+        raise PermanentError(f"Ginee has no order {external_id}")
+
+    # ---------------------------------------------------------------- products
+
+    def iter_products(self, warehouse_id: str | None = None) -> Iterator[Product | Rejected]:
+        """Stream one ``Product`` per variant SKU, a page of master products at a time.
+
+        Args:
+            warehouse_id: take ``available`` from this warehouse; by default from the first
+                warehouse holding a stock row for the SKU.
+        """
+        for page in self.client.iter_master_product_pages():
+            variation_ids, skus = _variation_keys(page)
+            prices = self._prices(variation_ids)
+            stock = self._stock_by_sku(skus, warehouse_id)
+            for raw in page:
+                yield from products_from_master(raw, prices, stock, warehouse_id)
+
+    def _prices(self, variation_ids: list[str]) -> dict[str, Decimal]:
+        prices: dict[str, Decimal] = {}
+        for raw in self.client.variation_prices(variation_ids):
+            try:
+                row = GineePrice.model_validate(raw)
+            except ValidationError:
+                log.warning("ignoring unreadable Ginee price row %s", raw_text(raw)[:200])
+                continue
+            prices[row.master_variation_id] = row.selling_price
+        return prices
+
+    def _stock_by_sku(self, skus: list[str],
+                      warehouse_id: str | None) -> dict[str, list[GineeStockRow]]:
+        stock: dict[str, list[GineeStockRow]] = defaultdict(list)
+        for row in self._stock_rows(warehouse_id=warehouse_id, skus=skus):
+            stock[row.sku].append(row)
+        return stock
+
+    def _stock_rows(self, **filters: Any) -> Iterator[GineeStockRow]:
+        for raw in self.client.stock_rows(**filters):
+            try:
+                yield GineeStockRow.model_validate(raw)
+            except ValidationError:
+                log.warning("ignoring unreadable Ginee stock row %s", raw_text(raw)[:200])
+
+    # ------------------------------------------------------------------- stock
+
+    def list_warehouses(self) -> list[Warehouse]:
+        """Return the seller's Ginee warehouses."""
+        rows = (GineeWarehouse.model_validate(raw) for raw in self.client.iter_warehouses())
+        return [Warehouse(id=row.id, name=row.name) for row in rows]
+
+    def read_stock(self, warehouse_id: str) -> Iterator[StockLevel]:
+        """Yield on-hand (``warehouseStock``) per master SKU in one warehouse."""
+        for row in self._stock_rows(warehouse_id=warehouse_id):
+            if row.warehouse_id == warehouse_id:
+                yield stock_level(row)
+
+    def set_stock(self, warehouse_id: str, levels: list[StockLevel]) -> list[ItemResult]:
+        """Overwrite on-hand stock of the listed SKUs, 100 per call; one result per SKU.
+
+        A level for another warehouse is refused without a call. A batch Ginee refuses as a
+        whole (a permanent error) fails each of its SKUs with Ginee's message; transient and
+        credential errors propagate so the runner retries or asks for a fix.
+        """
+        results: list[ItemResult] = []
+        mine = []
+        for level in levels:
+            if level.warehouse_id != warehouse_id:
+                results.append(ItemResult(sku=level.sku, ok=False, message=(
+                    f"level is for warehouse {level.warehouse_id}, not {warehouse_id}")))
+            else:
+                mine.append(level)
+        for batch in chunked(mine, A.STOCK_UPDATE_MAX_ITEMS):
+            results.extend(self._set_batch(warehouse_id, batch))
+        return results
+
+    def _set_batch(self, warehouse_id: str, batch: list[StockLevel]) -> list[ItemResult]:
+        try:
+            data = self.client.update_stock(warehouse_id, [(lv.sku, lv.quantity) for lv in batch])
+        except ProviderPermanentError as exc:
+            return [ItemResult(sku=level.sku, ok=False, message=str(exc)) for level in batch]
+        return _item_results(batch, data or {})
+
+    # ---------------------------------------------------------------- webhooks
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookHint:
+        """Check ``X-Ginee-Signature`` in constant time and return the delivery's hint.
+
+        Raises:
+            PermanentError: forged, stale or malformed delivery.
+        """
+        return verify_webhook(self._secret_key, headers, body, self.clock())
+
+
+def _variation_keys(page: list[Any]) -> tuple[list[str], list[str]]:
+    """Collect master variation ids and SKUs of a page, tolerating malformed rows."""
+    ids: list[str] = []
+    skus: list[str] = []
+    for product in page:
+        variations = product.get(A.PRODUCT_VARIATIONS) if isinstance(product, dict) else None
+        for variation in variations if isinstance(variations, list) else ():
+            if not isinstance(variation, dict):
+                continue
+            if isinstance(variation.get("masterVariationId"), str):
+                ids.append(variation["masterVariationId"])
+            if isinstance(variation.get("masterSku"), str):
+                skus.append(variation["masterSku"])
+    return ids, skus
+
+
+def _item_results(batch: list[StockLevel], data: dict[str, Any]) -> list[ItemResult]:
+    succeeded = {row.get("masterSku") for row in data.get("successList") or []
+                 if isinstance(row, dict)}
+    failed = {row.get("masterSku"): str(row.get("message") or "refused by Ginee")
+              for row in data.get("failedList") or [] if isinstance(row, dict)}
+    results = []
+    for level in batch:
+        if level.sku in failed:
+            results.append(ItemResult(sku=level.sku, ok=False, message=failed[level.sku]))
+        elif level.sku in succeeded:
+            results.append(ItemResult(sku=level.sku, ok=True))
+        else:
+            results.append(ItemResult(sku=level.sku, ok=False,
+                                      message="Ginee reported no result for this SKU"))
+    return results

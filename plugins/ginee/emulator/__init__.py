@@ -1,0 +1,5 @@
+"""A local emulator of Ginee's OpenAPI (see ``app.GineeEmulator``)."""
+
+from .app import GineeEmulator
+
+__all__ = ["GineeEmulator"]
