@@ -1,0 +1,272 @@
+"""What the Forstok emulator holds: shops, warehouses, items, stock and orders over time.
+
+Plain Python state with no HTTP in it, so tests and ``app`` share one model. Stock follows the
+Forstok seed: an order reserves its quantities while ``pending``/``open``/``printed`` and
+deducts them from on-hand when it reaches ``ready_to_ship`` (or any later status first); a
+cancellation after that puts them back, a return leaves stock to the operator.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from .. import assumptions as contract
+from ..mapping import channel_code
+
+RESERVING = frozenset({"pending", "open", "printed"})
+DEDUCTED = frozenset({"ready_to_ship", "shipped", "delivered", "completed", "returned"})
+_UNPAID = frozenset({"pending", "cancelled"})
+_CENT = Decimal("0.01")
+
+
+def money(value: Any) -> Decimal:
+    """Read an amount given as int, str or Decimal (floats lose cents: refused)."""
+    if isinstance(value, float):
+        raise TypeError(f"amount {value!r} is a float; give a string or Decimal")
+    return Decimal(str(value)).quantize(_CENT)
+
+
+@dataclass
+class Variant:
+    """A sellable variant (master SKU) of an item."""
+
+    id: int
+    sku: str
+    name: str
+    price: Decimal
+    product_id: int
+    pending_action: bool = False
+
+
+@dataclass
+class Line:
+    """One line of an emulated order."""
+
+    sku: str
+    name: str
+    quantity: int
+    price: Decimal
+    discount: Decimal = Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        """The line's share of the order total."""
+        return self.price * self.quantity - self.discount
+
+
+@dataclass
+class EmulatedOrder:
+    """An order as Forstok keeps it."""
+
+    id: int
+    local_id: str
+    shop_id: int
+    warehouse_id: int
+    status: str
+    lines: list[Line]
+    created_at: datetime
+    updated_at: datetime
+    shipping_fee: Decimal = Decimal(0)
+    discount: Decimal = Decimal(0)
+    paid_at: datetime | None = None
+    payment_method: str = "Transfer Bank"
+    deducted: bool = False
+    history: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        """What the buyer pays: lines plus shipping minus the order discount."""
+        return sum((line.total for line in self.lines), Decimal(0)) + self.shipping_fee \
+            - self.discount
+
+
+class ForstokState:
+    """Everything one emulated Forstok seller account holds.
+
+    Args:
+        now: the clock; every ``updated_at`` and token expiry reads it.
+    """
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self.now = now
+        self.shops: dict[int, dict[str, Any]] = {}
+        self.warehouses: dict[int, str] = {}
+        self.products: dict[int, dict[str, Any]] = {}
+        self.variants: dict[str, Variant] = {}
+        self.on_hand: dict[tuple[int, str], int] = {}
+        self.orders: dict[int, EmulatedOrder] = {}
+        #: raw order JSON served as-is (tests of bad platform data), with its sort time.
+        self.raw_orders: list[tuple[datetime, Any]] = []
+        #: per-order field overrides applied when serving (``None`` deletes the field).
+        self.overrides: dict[int, dict[str, Any]] = {}
+        self._ids = itertools.count(1001)
+
+    # ------------------------------------------------------------------------- catalogue
+
+    def add_shop(self, channel: str, name: str | None = None) -> int:
+        """Add a marketplace shop on ``channel`` (``Shopee``, ``Tokopedia``...)."""
+        shop_id = next(self._ids)
+        self.shops[shop_id] = {"id": shop_id, "channel": channel,
+                               "name": name or f"Toko {channel} {shop_id}"}
+        return shop_id
+
+    def add_warehouse(self, name: str) -> int:
+        """Add a warehouse; the first one added is the seller's primary warehouse."""
+        warehouse_id = next(self._ids)
+        self.warehouses[warehouse_id] = name
+        return warehouse_id
+
+    def add_product(self, name: str, variants: Iterable[dict[str, Any]]) -> int:
+        """Add an item with its variants (``sku``, ``price``, ``stock``, optional ``name``)."""
+        product_id = next(self._ids)
+        skus = []
+        for spec in variants:
+            sku = str(spec["sku"])
+            if sku in self.variants:
+                raise ValueError(f"SKU {sku} already exists")
+            self.variants[sku] = Variant(
+                id=next(self._ids), sku=sku, name=str(spec.get("name") or f"{name} {sku}"),
+                price=money(spec["price"]), product_id=product_id,
+                pending_action=bool(spec.get("pending_action", False)))
+            for warehouse_id, quantity in dict(spec.get("stock") or {}).items():
+                self._require_warehouse(int(warehouse_id))
+                self.on_hand[(int(warehouse_id), sku)] = int(quantity)
+            skus.append(sku)
+        self.products[product_id] = {"id": product_id, "name": name, "skus": skus}
+        return product_id
+
+    def stock(self, warehouse_id: int, sku: str) -> int:
+        """Return the on-hand quantity of ``sku`` in a warehouse."""
+        return self.on_hand.get((int(warehouse_id), sku), 0)
+
+    def reserved(self, warehouse_id: int, sku: str) -> int:
+        """Return what open orders reserve of ``sku`` in a warehouse."""
+        return sum(line.quantity for order in self.orders.values()
+                   if order.status in RESERVING and order.warehouse_id == warehouse_id
+                   for line in order.lines if line.sku == sku)
+
+    def set_on_hand(self, warehouse_id: int, sku: str, quantity: int) -> None:
+        """Overwrite on-hand stock (the stock update endpoint)."""
+        self.on_hand[(warehouse_id, sku)] = quantity
+
+    def _require_warehouse(self, warehouse_id: int) -> None:
+        if warehouse_id not in self.warehouses:
+            raise KeyError(f"warehouse {warehouse_id} does not exist")
+
+    # ---------------------------------------------------------------------------- orders
+
+    def create_order(self, shop_id: int, warehouse_id: int,  # noqa: PLR0913 - an order's parts
+                     lines: Iterable[tuple[str, int, Any]], status: str = "pending",
+                     shipping_fee: Any = 0, discount: Any = 0,
+                     created_at: datetime | None = None) -> EmulatedOrder:
+        """Create an order; its stock effect follows ``status`` at once."""
+        _require_status(status)
+        if shop_id not in self.shops:
+            raise KeyError(f"shop {shop_id} does not exist")
+        self._require_warehouse(warehouse_id)
+        order_lines = [self._line(sku, quantity, price) for sku, quantity, price in lines]
+        now = self.now()
+        order_id = next(self._ids)
+        order = EmulatedOrder(
+            id=order_id, local_id=_marketplace_number(self.shops[shop_id]["channel"], order_id),
+            shop_id=shop_id, warehouse_id=warehouse_id, status=status, lines=order_lines,
+            created_at=created_at or now, updated_at=now, shipping_fee=money(shipping_fee),
+            discount=money(discount), history=[status])
+        if order.total < 0:
+            raise ValueError("the order discount exceeds the order's value")
+        self.orders[order_id] = order
+        self._apply_stock(order, status)
+        return order
+
+    def _line(self, sku: str, quantity: int, price: Any) -> Line:
+        variant = self.variants.get(sku)
+        if variant is None:
+            raise KeyError(f"SKU {sku} does not exist")
+        return Line(sku=sku, name=variant.name, quantity=int(quantity), price=money(price))
+
+    def advance_order(self, order_id: int, status: str) -> EmulatedOrder:
+        """Move an order to ``status`` (repeats and skips allowed); stamps ``updated_at``."""
+        _require_status(status)
+        order = self.orders[int(order_id)]
+        order.status = status
+        order.updated_at = self.now()
+        order.history.append(status)
+        self._apply_stock(order, status)
+        return order
+
+    def _apply_stock(self, order: EmulatedOrder, status: str) -> None:
+        if status not in _UNPAID and order.paid_at is None:
+            order.paid_at = order.updated_at
+        if status in DEDUCTED and not order.deducted:
+            self._move_stock(order, -1)
+            order.deducted = True
+        elif status == "cancelled" and order.deducted:
+            self._move_stock(order, +1)
+            order.deducted = False
+
+    def _move_stock(self, order: EmulatedOrder, sign: int) -> None:
+        for line in order.lines:
+            key = (order.warehouse_id, line.sku)
+            self.on_hand[key] = self.on_hand.get(key, 0) + sign * line.quantity
+
+    def order_json(self, order: EmulatedOrder) -> dict[str, Any]:
+        """Return an order as ``orders.json`` serves it (overrides applied)."""
+        shop = self.shops[order.shop_id]
+        body: dict[str, Any] = {
+            "id": order.id, "local_id": order.local_id, "channel": shop["channel"],
+            "store_id": order.shop_id, "store_name": shop["name"], "status": order.status,
+            "payment_status": "unpaid" if order.paid_at is None else "paid",
+            "created_at": order.created_at.isoformat(), "updated_at": order.updated_at.isoformat(),
+            "paid_at": order.paid_at.isoformat() if order.paid_at else None,
+            "total_price": str(order.total), "shipping_price": str(order.shipping_fee),
+            "discount": str(order.discount), "currency": contract.DEFAULT_CURRENCY,
+            "warehouse_id": order.warehouse_id, "payment_method": order.payment_method,
+            "items": [{"sku": line.sku, "name": line.name, "quantity": line.quantity,
+                       "price": str(line.price), "discount": str(line.discount)}
+                      for line in order.lines],
+        }
+        for key, value in self.overrides.get(order.id, {}).items():
+            if value is None:
+                body.pop(key, None)
+            else:
+                body[key] = value
+        return body
+
+    def listed_orders(self) -> list[tuple[datetime, str, Any]]:
+        """Return ``(updated_at, id, json)`` of every order served, raw ones included."""
+        rows = [(order.updated_at, str(order.id), self.order_json(order))
+                for order in self.orders.values()]
+        rows.extend((moment, f"raw-{index}", raw)
+                    for index, (moment, raw) in enumerate(self.raw_orders))
+        return rows
+
+    # ------------------------------------------------------------------------ inspection
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return a JSON-able view of everything held."""
+        return {
+            "shops": list(self.shops.values()),
+            "warehouses": [{"id": key, "name": name} for key, name in self.warehouses.items()],
+            "products": list(self.products.values()),
+            "variants": [vars(variant) | {"price": str(variant.price)}
+                         for variant in self.variants.values()],
+            "stock": [{"warehouse_id": wh, "sku": sku, "quantity_hand": qty}
+                      for (wh, sku), qty in sorted(self.on_hand.items())],
+            "orders": [self.order_json(order) | {"history": order.history}
+                       for order in self.orders.values()],
+        }
+
+
+def _require_status(status: str) -> None:
+    if status not in contract.STATUS_TABLE:
+        raise ValueError(f"unknown Forstok status {status!r}")
+
+
+def _marketplace_number(channel: str, order_id: int) -> str:
+    # Marketplaces number orders their own way; a channel prefix keeps the demo readable.
+    return f"{channel_code(channel)[:3]}{order_id:010d}"
