@@ -1,0 +1,146 @@
+"""``AccurateConnector``: the accounting side of a link, on top of ``AccurateClient``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from framework import (
+    Account,
+    AccountingConnector,
+    ItemResult,
+    LinkContext,
+    Product,
+    StockLevel,
+    Warehouse,
+)
+
+from . import mapping
+from .auth import AccurateConfig
+from .client import AccurateClient, Filter
+
+log = logging.getLogger(__name__)
+
+LOOKUP_CHUNK = 50  # item codes per list.do filter (keeps the query string short)
+ITEM_FIELDS = ("id", "no", "name", "unitPrice")
+
+
+class AccurateConnector(AccountingConnector):
+    """Accurate Online for one link: warehouses, accounts, items and stock.
+
+    Args:
+        link: the link's settings, credentials, ``save_credentials`` and gate.
+        transport: an ``httpx`` transport for tests.
+    """
+
+    name = "accurate"
+    title = "Accurate Online"
+    credential_fields: ClassVar[tuple[str, ...]] = (
+        "api_token", "signature_secret", "client_id", "client_secret", "access_token",
+        "refresh_token", "session", "host")
+    setting_fields: ClassVar[Mapping[str, str]] = {
+        "auth": "api_token or oauth",
+        "account_url": "account host, e.g. https://account.accurate.id (or an emulator)",
+        "host": "data host; found through api-token.do/open-db.do when empty",
+        "database_id": "the Accurate database (data usaha) id",
+    }
+
+    def __init__(self, link: LinkContext, *, transport: Any = None) -> None:
+        super().__init__(link)
+        self._saved = dict(link.credentials)
+        self.client = AccurateClient(
+            AccurateConfig.from_link(link.settings, link.credentials), gate=link.gate,
+            transport=transport, on_credentials=self._save_credentials)
+
+    def _save_credentials(self, credentials: Mapping[str, Any]) -> None:
+        # rotated refresh tokens, renewed sessions and a moved host must survive this process
+        self._saved.update(credentials)
+        self.link.save_credentials(dict(self._saved))
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self.client.close()
+
+    def list_warehouses(self) -> list[Warehouse]:
+        """Return Accurate's warehouses (id and name are the warehouse name)."""
+        rows = self.client.iter_list("warehouse", ("id", "name", "suspended"))
+        return [mapping.warehouse_from_row(row) for row in rows if not row.get("suspended")]
+
+    def list_accounts(self) -> list[Account]:
+        """Return the chart of accounts followed by the customers."""
+        accounts = [mapping.account_from_glaccount(row) for row in
+                    self.client.iter_list("glaccount", ("id", "no", "name", "accountType"))]
+        customers = [mapping.account_from_customer(row) for row in
+                     self.client.iter_list("customer", ("id", "customerNo", "name"))]
+        return accounts + customers
+
+    def find_item_rows(self, skus: list[str]) -> dict[str, dict[str, Any]]:
+        """Return Accurate's item rows for the given codes, keyed by code."""
+        found: dict[str, dict[str, Any]] = {}
+        unique = sorted(set(skus))
+        for start in range(0, len(unique), LOOKUP_CHUNK):
+            chunk = tuple(unique[start:start + LOOKUP_CHUNK])
+            for row in self.client.iter_list("item", ITEM_FIELDS,
+                                             filters={"no": Filter("EQUAL", chunk)}):
+                found[str(row["no"])] = row
+        return found
+
+    def find_items(self, skus: list[str]) -> dict[str, Product]:
+        """Return the items that already exist, keyed by SKU (item code)."""
+        return {sku: mapping.product_from_item(row)
+                for sku, row in self.find_item_rows(skus).items()}
+
+    def create_items(self, products: list[Product], warehouse: str) -> list[ItemResult]:
+        """Create the products Accurate lacks, 100 per bulk-save; one result per product.
+
+        Codes already in Accurate (found first, or refused as "Sudah ada data lain dengan
+        Kode Barang" when a lost answer made us send twice) count as created.
+        """
+        unique = list({product.sku: product for product in products}.values())
+        existing = self.find_item_rows([product.sku for product in unique])
+        results: dict[str, ItemResult] = {}
+        todo: list[Product] = []
+        for product in unique:
+            if product.sku in existing:
+                results[product.sku] = ItemResult(sku=product.sku, ok=True,
+                                                  message="already in Accurate",
+                                                  accounting_id=str(existing[product.sku]["id"]))
+            elif len(product.sku) > mapping.ITEM_NO_MAX:
+                results[product.sku] = ItemResult(
+                    sku=product.sku, ok=False,
+                    message=f"item code {product.sku!r} is longer than Accurate's 30 characters;"
+                            " shorten the SKU in the store")
+            else:
+                todo.append(product)
+        now = datetime.now(timezone.utc)
+        bodies = [mapping.item_body(product, warehouse, now) for product in todo]
+        for product, outcome in zip(todo, self.client.bulk_save("item", bodies), strict=True):
+            results[product.sku] = self._item_result(product, outcome)
+        return [results[product.sku] for product in unique]
+
+    def _item_result(self, product: Product, outcome: Any) -> ItemResult:
+        if outcome.ok:
+            return ItemResult(sku=product.sku, ok=True, message="created",
+                              accounting_id=str((outcome.record or {}).get("id") or ""))
+        if "Sudah ada data lain dengan Kode Barang" in outcome.message:
+            row = self.find_item_rows([product.sku]).get(product.sku, {})
+            return ItemResult(sku=product.sku, ok=True, message="already in Accurate",
+                              accounting_id=str(row.get("id") or "") or None)
+        return ItemResult(sku=product.sku, ok=False, message=f"Accurate: {outcome.message}")
+
+    def read_stock(self, warehouse: str, skus: list[str] | None = None) -> Iterator[StockLevel]:
+        """Yield on-hand quantity per SKU in one warehouse (``item/list-stock.do``).
+
+        On hand, not available-to-sell: the store subtracts its own reservations. SKUs that
+        Accurate does not hold are not yielded.
+        """
+        wanted = set(skus) if skus is not None else None
+        for row in self.client.iter_list("item", ("id", "no", "name", "quantity"),
+                                         action="list-stock",
+                                         extra={"warehouseName": warehouse}):
+            sku = str(row["no"])
+            if wanted is None or sku in wanted:
+                yield StockLevel(sku=sku, warehouse_id=warehouse,
+                                 quantity=int(mapping.money(row.get("quantity"))))

@@ -1,0 +1,178 @@
+"""Job handlers for the kinds the Accurate plugin queues (see ``reactions.py``).
+
+Each handler is idempotent: it may run again after a crash, a lost answer or a retry, and
+still leaves exactly one sales order, invoice and receipt per order in Accurate.
+The Auto Paid receipt is posted by the invoice handler right after the invoice (same job):
+a retry of that job finds the invoice by number and only posts what is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from framework import (
+    AccountRole,
+    Feature,
+    JobContext,
+    Order,
+    OrderState,
+    PermanentError,
+    Product,
+    RecordKind,
+    RecordStatus,
+)
+
+from . import mapping
+from .documents import (
+    SALES_INVOICE,
+    SALES_ORDER,
+    SALES_RECEIPT,
+    SALES_RETURN,
+    Posted,
+    accurate,
+    check_skus,
+    check_total,
+    find_document,
+    order_accounts,
+    post_document,
+)
+
+log = logging.getLogger(__name__)
+
+SALES_ORDER_JOB = "accurate.sales_order"
+SALES_INVOICE_JOB = "accurate.sales_invoice"
+CLOSE_SALES_ORDER_JOB = "accurate.close_sales_order"
+NEEDS_OPERATOR_JOB = "accurate.order_needs_operator"
+CREATE_ITEMS_JOB = "accurate.create_items"
+OPERATOR = "operator"
+ITEM = "item"
+
+
+def _order(ctx: JobContext) -> Order:
+    return Order.model_validate(ctx.payload["order"])
+
+
+def post_sales_order(ctx: JobContext, order: Order) -> Posted:
+    """Post the order's sales order unless Accurate holds it."""
+    connector = accurate(ctx)
+    existing = find_document(ctx, connector, order, SALES_ORDER)
+    if existing is not None:
+        return existing
+    check_skus(connector, order, ctx.link.id)
+    accounts = order_accounts(ctx, connector, order)
+    return post_document(ctx, connector, order, SALES_ORDER,
+                         lambda: mapping.sales_order_body(order, accounts))
+
+
+def handle_sales_order(ctx: JobContext) -> None:
+    """Job ``accurate.sales_order``: the order entered waiting_payment."""
+    post_sales_order(ctx, _order(ctx))
+
+
+def post_sales_invoice(ctx: JobContext, order: Order, sales_order: Posted) -> Posted:
+    """Post the invoice processing the sales order, after checking its total."""
+    connector = accurate(ctx)
+    existing = find_document(ctx, connector, order, SALES_INVOICE)
+    if existing is not None:
+        return existing
+    accounts = order_accounts(ctx, connector, order)
+    body = mapping.sales_invoice_body(order, accounts, sales_order.number)
+    check_total(order, body, "sales invoice")
+    posted = post_document(ctx, connector, order, SALES_INVOICE, lambda: body)
+    total = (posted.detail or {}).get("totalAmount") if posted.created else None
+    if total is not None and mapping.money(total) != order.total:
+        raise PermanentError(
+            f"order {order.order_number}: Accurate totals invoice {posted.number} at {total} "
+            f"but the marketplace says {order.total}",
+            fix="compare the invoice with the order in Accurate and correct it there")
+    return posted
+
+
+def post_sales_receipt(ctx: JobContext, order: Order, invoice: Posted) -> None:
+    """Post the Auto Paid receipt paying the whole invoice into the mapped bank account."""
+    connector = accurate(ctx)
+    if order.total <= 0:
+        ctx.record(RecordKind.ORDER, order.order_number, SALES_RECEIPT, RecordStatus.SKIPPED,
+                   reason="the order total is 0: nothing to receive")
+        return
+    bank = ctx.account(AccountRole.BANK)
+    customer = ctx.account(AccountRole.CUSTOMER, order.channel)
+    post_document(ctx, connector, order, SALES_RECEIPT,
+                  lambda: mapping.sales_receipt_body(order, customer, bank, invoice.number))
+
+
+def handle_sales_invoice(ctx: JobContext) -> None:
+    """Job ``accurate.sales_invoice``: sales order if missing, invoice, Auto Paid receipt."""
+    order = _order(ctx)
+    sales_order = post_sales_order(ctx, order)
+    invoice = post_sales_invoice(ctx, order, sales_order)
+    if ctx.link.has(Feature.AUTO_PAID):
+        post_sales_receipt(ctx, order, invoice)
+
+
+def handle_close_sales_order(ctx: JobContext) -> None:
+    """Job ``accurate.close_sales_order``: the order was cancelled before ready-to-ship."""
+    order = _order(ctx)
+    connector = accurate(ctx)
+    document = "close_sales_order"
+    posted = find_document(ctx, connector, order, SALES_ORDER)
+    if posted is None:
+        ctx.record(RecordKind.ORDER, order.order_number, document, RecordStatus.SKIPPED,
+                   reason="no sales order in Accurate: nothing to close")
+        return
+    detail = posted.detail or connector.client.detail("sales-order", number=posted.number) or {}
+    if detail.get("manualClosed") or detail.get("status") == "CLOSED":
+        ctx.record(RecordKind.ORDER, order.order_number, document, RecordStatus.SUCCEEDED,
+                   received={"status": detail.get("status")}, reason="already closed")
+        return
+    body = {"number": posted.number, "orderClosed": True}
+    envelope = connector.client.close_sales_order(posted.number)
+    ctx.record(RecordKind.ORDER, order.order_number, document, RecordStatus.SUCCEEDED,
+               sent=body, received={"d": envelope.d, "r": envelope.r})
+
+
+def handle_order_needs_operator(ctx: JobContext) -> None:
+    """Job ``accurate.order_needs_operator``: cancelled after ready-to-ship, or returned."""
+    order = _order(ctx)
+    connector = accurate(ctx)
+    invoice = find_document(ctx, connector, order, SALES_INVOICE)
+    what = "returned" if order.state is OrderState.RETURNED else "cancelled after ready-to-ship"
+    reason = (f"order {order.order_number} was {what}; "
+              + (f"invoice {invoice.number} stays in Accurate" if invoice
+                 else "no invoice was posted"))
+    if invoice is not None and ctx.link.has(Feature.SALES_RETURN):
+        accounts = order_accounts(ctx, connector, order)
+        returned = post_document(ctx, connector, order, SALES_RETURN, lambda: (
+            mapping.sales_return_body(order, accounts, invoice.number, order.updated_at)))
+        reason += f"; sales return {returned.number} booked, check refunds and stock"
+    else:
+        reason += "; book the return or credit note in Accurate by hand"
+    ctx.record(RecordKind.ORDER, order.order_number, OPERATOR, RecordStatus.NEEDS_OPERATOR,
+               reason=reason)
+
+
+def handle_create_items(ctx: JobContext) -> None:
+    """Job ``accurate.create_items``: push products as items, one record per SKU."""
+    products = [Product.model_validate(raw) for raw in ctx.payload["products"]]
+    warehouse = str(ctx.payload["warehouse"])
+    now = datetime.now(timezone.utc)
+    sent = {p.sku: mapping.item_body(p, warehouse, now) for p in products}
+    for result in accurate(ctx).create_items(products, warehouse):
+        if result.ok:
+            ctx.bind(ITEM, result.sku, result.accounting_id, result.sku)
+            ctx.record(RecordKind.PRODUCT, result.sku, ITEM, RecordStatus.SUCCEEDED,
+                       sent=sent.get(result.sku),
+                       received={"id": result.accounting_id, "message": result.message})
+        else:
+            ctx.record(RecordKind.PRODUCT, result.sku, ITEM, RecordStatus.FAILED,
+                       sent=sent.get(result.sku), reason=result.message)
+
+
+HANDLERS = {
+    SALES_ORDER_JOB: handle_sales_order,
+    SALES_INVOICE_JOB: handle_sales_invoice,
+    CLOSE_SALES_ORDER_JOB: handle_close_sales_order,
+    NEEDS_OPERATOR_JOB: handle_order_needs_operator,
+    CREATE_ITEMS_JOB: handle_create_items,
+}

@@ -1,0 +1,42 @@
+"""What Accurate owes an order when it enters a state (DESIGN.md's table). Pure: no I/O."""
+
+from __future__ import annotations
+
+from framework import Feature, JobRequest, LinkInfo, Order, OrderState
+
+from .handlers import (
+    CLOSE_SALES_ORDER_JOB,
+    NEEDS_OPERATOR_JOB,
+    SALES_INVOICE_JOB,
+    SALES_ORDER_JOB,
+)
+
+ACCOUNTING = "accurate"
+
+
+def _job(order: Order, kind: str, suffix: str, lane: str | None) -> JobRequest:
+    return JobRequest(kind=kind, key=f"order:{order.external_id}:{suffix}",
+                      payload={"order": order.model_dump(mode="json")},
+                      lane=lane, sequence=f"order:{order.external_id}")
+
+
+def plan_reactions(link: LinkInfo, order: Order, entered: OrderState,
+                   reached: frozenset[OrderState], lane: str | None = None) -> list[JobRequest] | None:
+    """Return the Accurate jobs for an order entering ``entered`` (``None`` if not Accurate).
+
+    ``lane`` is ``accurate:<database id>`` when the caller knows it; ``LinkInfo`` does not
+    carry the database, and the client's own gate lane is what enforces the limits.
+    """
+    if link.accounting != ACCOUNTING:
+        return None
+    if entered is OrderState.WAITING_PAYMENT:
+        return [_job(order, SALES_ORDER_JOB, "sales_order", lane)]
+    if entered is OrderState.READY_TO_SHIP:
+        if link.has(Feature.INVOICE):
+            return [_job(order, SALES_INVOICE_JOB, "sales_invoice", lane)]
+        return []
+    if entered is OrderState.CANCELLED and OrderState.READY_TO_SHIP not in reached:
+        return [_job(order, CLOSE_SALES_ORDER_JOB, "close_sales_order", lane)]
+    if entered in (OrderState.CANCELLED, OrderState.RETURNED):
+        return [_job(order, NEEDS_OPERATOR_JOB, "needs_operator", lane)]
+    return []
