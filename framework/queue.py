@@ -105,8 +105,10 @@ def claim(session: Session, worker_id: str, lease_seconds: float,
 
 
 def _held(job: Job):  # noqa: ANN202 - a SQL condition
+    # Owner and attempt together name one lease: the same worker re-claiming the job after a
+    # retry holds a new lease, and a stale handle of the old one must not settle it.
     return and_(Job.id == job.id, Job.status == JobStatus.RUNNING,
-                Job.lease_owner == job.lease_owner)
+                Job.lease_owner == job.lease_owner, Job.attempts == job.attempts)
 
 
 def heartbeat(session: Session, worker_id: str, job_ids: Iterable[int],

@@ -7,7 +7,8 @@ It registers the connectors, a lane ``membooks`` (small limits) and two job hand
 
 - ``membooks.post``: creates a document keyed by the job key, idempotently (looks up first);
 - ``membooks.script``: follows ``payload["outcomes"]``, one word per attempt (``ok``,
-  ``transient``, ``permanent``, ``config``, ``skip``, ``bug``), to drive runner tests.
+  ``transient``, ``permanent``, ``config`` (post once a bank account is mapped), ``skip``,
+  ``bug``), to drive runner tests.
 """
 
 from __future__ import annotations
@@ -225,13 +226,13 @@ def _outcome(ctx: JobContext) -> str:
 def run_script(ctx: JobContext) -> None:
     """Job ``membooks.script``: behave as ``payload["outcomes"][attempt - 1]`` says."""
     ref = str(ctx.payload.get("ref", ctx.key))
-    ctx.record(RecordKind.ORDER, ref, "script", RecordStatus.PENDING, sent=dict(ctx.payload))
+    ctx.record(RecordKind.ORDER, ref, "document", RecordStatus.PENDING, sent=dict(ctx.payload))
     actions: dict[str, Callable[[], None]] = {
         "ok": lambda: post_document(ctx),
         "transient": _raise(TransientError("membooks is busy (HTTP 503)",
                                            retry_after=ctx.payload.get("retry_after"))),
         "permanent": _raise(PermanentError("membooks refused: Pelanggan tidak ditemukan")),
-        "config": lambda: ctx.account(AccountRole.BANK) and None,
+        "config": lambda: ctx.account(AccountRole.BANK) and post_document(ctx),
         "skip": _raise(SkippableError("created before the integration")),
         "bug": _raise(RuntimeError("boom")),
     }

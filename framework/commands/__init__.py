@@ -1,0 +1,1 @@
+"""The core's operator commands; each module exposes ``COMMANDS``, added by ``framework.cli``."""
