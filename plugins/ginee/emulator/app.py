@@ -80,6 +80,8 @@ class GineeEmulator(Emulator):
         self.outbox: WebhookOutbox | None = None
         self.webhook_url: str | None = None
         self._seed = seed
+        #: ``(path, body)`` of every API request answered, for tests to count calls and sizes.
+        self.requests_seen: list[tuple[str, dict[str, Any]]] = []
 
     # ------------------------------------------------------------------- Emulator
 
@@ -146,6 +148,7 @@ class GineeEmulator(Emulator):
             return error_response("INVALID_PARAMETER", A.MESSAGES["body"])
         try:
             with self.lock:
+                self.requests_seen.append((request.url.path, body))
                 data = query(self.store, body)
         except EmulatorError as exc:
             return error_response(exc.code, exc.message)

@@ -1,0 +1,118 @@
+"""The client against the emulator: signing, envelope errors, paging limits, faults."""
+
+import httpx
+import pytest
+from ginee_support import make_connector
+
+from framework.errors import (
+    ErrorAction,
+    ProviderConfigError,
+    ProviderPermanentError,
+    ProviderTransientError,
+)
+from framework.emulation import serve_in_thread
+from plugins.ginee import client as api
+from plugins.ginee.client import GineeClient
+from plugins.ginee.emulator import GineeEmulator
+from plugins.ginee.errors import ERROR_MAP, action_for
+
+
+def test_wrong_secret_is_a_config_error_with_ginee_message(emulator, clock, world):
+    with make_connector(emulator, clock, secret_key="not-the-secret") as bad:
+        with pytest.raises(ProviderConfigError) as info:
+            bad.list_warehouses()
+    assert info.value.code == "SIGNATURE_ERROR"
+    assert info.value.status_code == 200  # Ginee fails with HTTP 200 and an envelope code
+    assert "Signature verification failed" in str(info.value)
+    assert info.value.request_id
+
+
+def test_missing_country_header_is_refused(emulator, clock, world):
+    with make_connector(emulator, clock, country="XX") as bad:
+        with pytest.raises(ProviderPermanentError, match="X-Advai-Country"):
+            bad.list_warehouses()
+
+
+def test_every_page_size_is_capped_at_100(connector, world):
+    with pytest.raises(ProviderPermanentError, match="size must be between 1 and 100"):
+        next(connector.client.iter_rows(api.WAREHOUSES, size=101))
+
+
+def test_shops_and_warehouses(connector, world):
+    shops = list(connector.client.iter_shops())
+    assert [(s["shopId"], s["channel"]) for s in shops] == [
+        (world.shopee, "SHOPEE"), (world.tokopedia, "TOKOPEDIA")]
+    assert [(w.id, w.name) for w in connector.list_warehouses()] == [
+        (world.main, "Gudang Jakarta"), (world.second, "Gudang Surabaya")]
+
+
+@pytest.mark.parametrize("count", [0, 1, 99, 100, 101, 250])
+def test_numbered_pages_stop_exactly(emulator, connector, count):
+    for number in range(count):
+        emulator.add_warehouse(f"Gudang {number}")
+    pages = list(connector.client.iter_pages(api.WAREHOUSES))
+    assert [len(page) for page in pages] == [100] * (count // 100) + (
+        [count % 100] if count % 100 else [])
+    names = [row["name"] for page in pages for row in page]
+    assert names == [f"Gudang {n}" for n in range(count)]
+
+
+def test_pages_are_fetched_lazily(emulator, connector):
+    for number in range(150):
+        emulator.add_warehouse(f"Gudang {number}")
+    rows = connector.client.iter_rows(api.WAREHOUSES)
+    assert emulator.requests_seen == []
+    first = [next(rows) for _ in range(100)]
+    assert len(emulator.requests_seen) == 1 and first[0]["name"] == "Gudang 0"
+    rest = list(rows)
+    assert len(rest) == 50 and len(emulator.requests_seen) == 2
+
+
+@pytest.mark.parametrize("fault", ["server_error", "rate_limit", "reset"])
+def test_faults_on_reads_are_retried_and_the_result_is_complete(emulator, connector, world, fault):
+    emulator.seed_catalogue(260, seed=3)
+    expected = {p.sku for p in connector.iter_products()}
+    emulator.faults.add("/openapi/product/master/v1/list", fault, times=1)
+    emulator.faults.add("/openapi/warehouse-inventory/v1/sku/list", fault, times=1)
+    emulator.faults.add("/openapi/product/variation/v1/list-price", fault, times=1)
+    got = {p.sku for p in connector.iter_products()}
+    assert got == expected and len(got) == 264
+    assert [f for _, f in emulator.faults.injected].count(fault) == 3
+
+
+def test_a_fault_that_does_not_stop_becomes_a_transient_error(emulator, connector, world):
+    emulator.faults.add("/openapi/warehouse/v1/search", "server_error", times=-1)
+    with pytest.raises(ProviderTransientError) as info:
+        connector.list_warehouses()
+    assert info.value.code == "SYSTEM_ERROR" and info.value.status_code == 500
+
+
+def test_rate_limit_answers_429_and_the_client_waits_and_completes(clock):
+    emulator = GineeEmulator(seed=1, now=clock, rate_limit=10)
+    with serve_in_thread(emulator):
+        for number in range(3):
+            emulator.add_warehouse(f"Gudang {number}")
+        with make_connector(emulator, clock) as conn:
+            results = [conn.list_warehouses() for _ in range(14)]
+        assert all(len(result) == 3 for result in results)
+        assert emulator.meter.snapshot()["rejected"]  # Ginee did say 429
+        assert max(emulator.meter.snapshot()["peak_per_second"].values()) <= 10
+
+
+def test_malformed_answers_are_transient():
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, text="<html>bad gateway"))
+    client = GineeClient("http://ginee.test", "ak", "sk", transport=transport, retries=1)
+    with pytest.raises(ProviderTransientError, match="not Ginee's envelope"):
+        client.post(api.SHOPS, {})
+
+
+def test_error_table_sorts_codes_and_statuses():
+    assert ERROR_MAP["TOO_MANY_REQUESTS"] is ErrorAction.RETRY
+    assert ERROR_MAP["SYSTEM_ERROR"] is ErrorAction.RETRY
+    assert ERROR_MAP["INVALID_PARAMETER"] is ErrorAction.FAIL
+    assert ERROR_MAP["SIGNATURE_ERROR"] is ErrorAction.CONFIG
+    assert action_for("SOMETHING_NEW", 200) is ErrorAction.FAIL
+    assert action_for(None, 502) is ErrorAction.RETRY
+    assert action_for(None, 429) is ErrorAction.RETRY
+    assert action_for(None, 401) is ErrorAction.CONFIG
+    assert action_for(None, 404) is ErrorAction.FAIL
