@@ -9,6 +9,7 @@ import click
 from ..console import print_table
 from ..errors import ConfigError, IntegrationError
 from ..jobs import RecordKind
+from ..links import get_link
 from ..records import list_records, repush_all_failed
 from ..records import repush as repush_record
 from ..secrets import redact
@@ -41,6 +42,8 @@ def records(obj: Any, failed: bool, kind: str | None, link_id: str | None, limit
     """
     try:
         with _app(obj).session() as session:
+            if link_id is not None:
+                get_link(session, link_id)  # an unknown link is an error, not an empty table
             rows = [(r.id, r.link_id, r.kind.value, r.ref, r.document, r.status.value,
                      r.attempts, r.updated_at.strftime("%Y-%m-%d %H:%M:%S"), redact(r.reason))
                     for r in list_records(session, link_id=link_id, kind=kind,
@@ -75,6 +78,8 @@ def repush(obj: Any, record_id: int | None, all_failed: bool, link_id: str | Non
                               fix="`jembatan records --failed` lists the failed records")
         with _app(obj).session() as session:
             if all_failed:
+                if link_id is not None:
+                    get_link(session, link_id)
                 jobs = repush_all_failed(session, link_id=link_id, kind=kind)
                 click.echo(f"queued {len(jobs)} job(s) again; run `jembatan worker` to send")
                 return

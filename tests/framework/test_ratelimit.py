@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from framework.emulation import RequestMeter
+from framework.models import LanePermit, utcnow
+from framework.plugins import LaneLimit, Registry
+from framework.ratelimit import DatabaseGate, MemoryGate
+
+PER_SECOND, IN_FLIGHT = 20, 3
+
+
+@pytest.fixture
+def registry():
+    registry = Registry()
+    registry.lanes["books"] = LaneLimit("books", PER_SECOND, IN_FLIGHT)
+    return registry
+
+
+def hammer(gates, lane, requests, threads=6, hold=0.01):
+    """Send ``requests`` through the gates from many threads into a receiving meter."""
+    meter = RequestMeter(per_second=PER_SECOND, in_flight=IN_FLIGHT)
+    left = iter(range(requests))
+    lock = threading.Lock()
+
+    def client(gate):
+        while True:
+            with lock:
+                if next(left, None) is None:
+                    return
+            with gate.permit(lane):
+                assert meter.enter(lane), "the receiver saw the limit exceeded"
+                time.sleep(hold)
+                meter.leave(lane)
+
+    workers = [threading.Thread(target=client, args=(gates[n % len(gates)],))
+               for n in range(threads)]
+    started = time.monotonic()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return meter, time.monotonic() - started
+
+
+def test_database_gate_holds_the_lane_limit_across_gates(app, registry):
+    # Two gates on two engines stand for two worker processes sharing the database.
+    from framework.db import make_engine
+
+    other_engine = make_engine(app.database_url)
+    gates = [DatabaseGate(app.engine, registry, "p1"), DatabaseGate(other_engine, registry, "p2")]
+    meter, elapsed = hammer(gates, "books:db1", 45)
+    other_engine.dispose()
+    assert meter.rejected == {}
+    assert meter.peak_in_flight["books:db1"] <= IN_FLIGHT
+    assert meter.peak_per_second["books:db1"] <= PER_SECOND
+    assert elapsed >= 1.0  # 45 requests at 20/s cannot finish within a second
+
+
+def test_lanes_are_limited_separately_and_unknown_lanes_are_open(app, registry):
+    gate = DatabaseGate(app.engine, registry, "p1")
+    with gate.permit("books:a"), gate.permit("books:a"), gate.permit("books:a"):
+        started = time.monotonic()
+        with gate.permit("books:b"), gate.permit("elsewhere"):
+            pass
+        assert time.monotonic() - started < 0.5
+    with app.session() as session:
+        assert session.scalar(select(func.count()).select_from(LanePermit).where(
+            LanePermit.lane == "elsewhere")) == 0
+
+
+def test_a_killed_process_permit_expires(app, registry):
+    started, now = time.monotonic(), utcnow()
+    with app.session() as session:
+        for _ in range(IN_FLIGHT):  # never released: their holder was killed
+            session.add(LanePermit(lane="books:x", holder="dead", acquired_at=now,
+                                   expires_at=now + timedelta(seconds=1)))
+    gate = DatabaseGate(app.engine, registry, "alive")
+    with gate.permit("books:x"):
+        pass
+    assert 0.95 <= time.monotonic() - started < 5
+
+
+def test_old_permits_are_pruned(app, registry):
+    old = utcnow() - timedelta(hours=1)
+    with app.session() as session:
+        session.add(LanePermit(lane="books:y", holder="old", acquired_at=old,
+                               released_at=old, expires_at=old))
+    with DatabaseGate(app.engine, registry, "p").permit("books:y"):
+        pass
+    with app.session() as session:
+        holders = set(session.scalars(select(LanePermit.holder).where(
+            LanePermit.lane == "books:y")))
+    assert holders == {"p"}
+
+
+def test_memory_gate_holds_the_limit(registry):
+    meter, elapsed = hammer([MemoryGate(registry)], "books:m", 45)
+    assert meter.rejected == {}
+    assert meter.peak_per_second["books:m"] <= PER_SECOND
+    assert elapsed >= 1.0
