@@ -116,19 +116,22 @@ class AccurateConnector(AccountingConnector):
                 todo.append(product)
         now = datetime.now(timezone.utc)
         bodies = [mapping.item_body(product, warehouse, now) for product in todo]
+        duplicates: list[str] = []
         for product, outcome in zip(todo, self.client.bulk_save("item", bodies), strict=True):
-            results[product.sku] = self._item_result(product, outcome)
+            if outcome.ok:
+                results[product.sku] = ItemResult(
+                    sku=product.sku, ok=True, message="created",
+                    accounting_id=str((outcome.record or {}).get("id") or "") or None)
+            elif "Sudah ada data lain dengan Kode Barang" in outcome.message:
+                duplicates.append(product.sku)  # saved by an earlier, unanswered request
+            else:
+                results[product.sku] = ItemResult(sku=product.sku, ok=False,
+                                                  message=f"Accurate: {outcome.message}")
+        found = self.find_item_rows(duplicates) if duplicates else {}
+        for sku in duplicates:
+            results[sku] = ItemResult(sku=sku, ok=True, message="already in Accurate",
+                                      accounting_id=str(found.get(sku, {}).get("id") or "") or None)
         return [results[product.sku] for product in unique]
-
-    def _item_result(self, product: Product, outcome: Any) -> ItemResult:
-        if outcome.ok:
-            return ItemResult(sku=product.sku, ok=True, message="created",
-                              accounting_id=str((outcome.record or {}).get("id") or ""))
-        if "Sudah ada data lain dengan Kode Barang" in outcome.message:
-            row = self.find_item_rows([product.sku]).get(product.sku, {})
-            return ItemResult(sku=product.sku, ok=True, message="already in Accurate",
-                              accounting_id=str(row.get("id") or "") or None)
-        return ItemResult(sku=product.sku, ok=False, message=f"Accurate: {outcome.message}")
 
     def read_stock(self, warehouse: str, skus: list[str] | None = None) -> Iterator[StockLevel]:
         """Yield on-hand quantity per SKU in one warehouse (``item/list-stock.do``).

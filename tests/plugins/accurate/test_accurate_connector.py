@@ -1,0 +1,68 @@
+"""AccurateConnector: warehouses, accounts, item lookup and creation, stock."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from framework import Product
+from framework.emulation import Fault
+
+WAREHOUSE = "Gudang Utama"
+
+
+def product(sku: str, available: int = 0, price: str = "10000") -> Product:
+    return Product(sku=sku, name=f"Produk {sku}", price=Decimal(price), available=available)
+
+
+def test_warehouses_and_accounts(connector) -> None:  # noqa: ANN001
+    assert {w.name for w in connector.list_warehouses()} == {WAREHOUSE, "Gudang Retur"}
+    connector.client.save("customer", {"customerNo": "C.SHOPEE", "name": "Shopee"})
+    accounts = {(a.number, a.kind) for a in connector.list_accounts()}
+    assert ("1101", "CASH_BANK") in accounts and ("C.SHOPEE", "CUSTOMER") in accounts
+
+
+def test_find_items_by_code(connector) -> None:  # noqa: ANN001
+    found = connector.find_items(["A1", "NOPE", "B2"])
+    assert set(found) == {"A1", "B2"}
+    assert found["A1"].price == Decimal(50000) and found["A1"].name == "Kaos Polos Hitam"
+
+
+def test_create_items_only_missing_with_opening_quantity(connector, emulator, db) -> None:  # noqa: ANN001
+    products = [product("A1", 99), product("N1", 7, "15000"), product("N2", 0),
+                product("Z" * 31, 3), product("N1", 7, "15000")]
+    results = connector.create_items(products, WAREHOUSE)
+    assert [r.sku for r in results] == ["A1", "N1", "N2", "Z" * 31]
+    by_sku = {r.sku: r for r in results}
+    assert by_sku["A1"].ok and by_sku["A1"].message == "already in Accurate"
+    assert by_sku["N1"].ok and by_sku["N2"].ok and by_sku["N1"].accounting_id
+    assert not by_sku["Z" * 31].ok and "30 characters" in by_sku["Z" * 31].message
+    assert emulator.stock(db, "A1", WAREHOUSE) == (10, 0)  # existing item untouched
+    assert emulator.stock(db, "N1", WAREHOUSE) == (7, 0)
+    assert emulator.stock(db, "N2", WAREHOUSE) == (0, 0)
+    items = {i["no"]: i for i in emulator.documents(db, "item")}
+    assert items["N1"]["unitPrice"] == 15000 and "Z" * 31 not in items
+    again = connector.create_items(products, WAREHOUSE)  # never twice
+    assert len(emulator.documents(db, "item")) == 4
+    assert all(r.ok for r in again if r.sku != "Z" * 31)
+
+
+def test_create_items_in_chunks_of_100_survives_lost_answer(connector, emulator, db) -> None:  # noqa: ANN001
+    emulator.faults.add("/accurate/api/item/bulk-save.do", Fault.DROP_ANSWER)
+    products = [product(f"S{n:03d}", 1) for n in range(230)]
+    results = connector.create_items(products, WAREHOUSE)
+    assert len(results) == 230 and all(r.ok for r in results)
+    assert len(emulator.documents(db, "item")) == 232
+    bulk_calls = [p for p, _ in emulator.faults.injected]
+    assert bulk_calls == ["/accurate/api/item/bulk-save.do"]
+    assert emulator.stock(db, "S000", WAREHOUSE) == (1, 0)  # not booked twice
+
+
+def test_read_stock_is_on_hand_not_available(connector, emulator, db) -> None:  # noqa: ANN001
+    connector.client.save("customer", {"customerNo": "C1", "name": "C"})
+    connector.client.save("sales-order", {"customerNo": "C1", "detailItem": [
+        {"itemNo": "A1", "quantity": 4, "warehouseName": WAREHOUSE}]})
+    assert emulator.stock(db, "A1", WAREHOUSE) == (10, 4)
+    levels = {s.sku: s.quantity for s in connector.read_stock(WAREHOUSE)}
+    assert levels == {"A1": 10, "B2": 5}
+    only = list(connector.read_stock("Gudang Retur", ["B2"]))
+    assert [(s.sku, s.warehouse_id, s.quantity) for s in only] == [("B2", "Gudang Retur", 2)]
