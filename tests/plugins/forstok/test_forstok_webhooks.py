@@ -1,0 +1,92 @@
+"""Webhooks: the emulator's signed deliveries are accepted, forged and stale ones refused."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from framework.emulation import start_in_thread
+from framework.errors import PermanentError
+from framework.webhooks import sign_hex
+
+
+@pytest.fixture
+def receiver(connector):
+    """A webhook endpoint that verifies with the connector and keeps what it accepted."""
+    accepted, refused = [], []
+
+    async def receive(request):
+        try:
+            hint = connector.verify_webhook(dict(request.headers), await request.body())
+        except PermanentError as exc:
+            refused.append(str(exc))
+            return JSONResponse({"ok": False}, status_code=401)
+        accepted.append(hint)
+        return JSONResponse({"ok": True})
+
+    running = start_in_thread(Starlette(routes=[Route("/hook", receive, methods=["POST"])]))
+    yield running.base_url + "/hook", accepted, refused
+    running.stop()
+
+
+def signed(emulator, body: dict) -> tuple[dict, bytes]:
+    raw = json.dumps(body).encode()
+    return {"x-forstok-signature": sign_hex(emulator.secret_key, raw)}, raw
+
+
+def test_emulator_deliveries_are_accepted_with_duplicates(emulator, receiver,
+                                                          shop_and_warehouse, clock):
+    url, accepted, refused = receiver
+    shop, warehouse = shop_and_warehouse
+    emulator.add_product("Kaos", [{"sku": "K", "price": "1000", "stock": {warehouse: 5}}])
+    emulator.set_webhook(url, duplicate_rate=1.0, shuffle=True)
+    order_id = emulator.create_order(shop, warehouse, [("K", 1, "1000")])
+    clock.advance(minutes=5)
+    emulator.advance_order(order_id, "ready_to_ship")
+    clock.advance(minutes=5)
+    emulator.advance_order(order_id, "ready_to_ship")  # a repeated status
+    assert emulator.flush_webhooks() == 6 and not refused
+    assert {hint.external_id for hint in accepted} == {str(order_id)}
+    keys = [hint.dedupe_key for hint in accepted]
+    assert len(set(keys)) == 3  # each change twice; the repeat is a change of its own
+    assert {hint.platform_status for hint in accepted} == {"pending", "ready_to_ship"}
+
+
+def test_forged_signature_is_refused(emulator, connector, clock):
+    headers, body = signed(emulator, {"event": "order.updated", "order_id": 1,
+                                      "status": "open", "updated_at": clock().isoformat()})
+    tampered = body.replace(b'"open"', b'"cancelled"')
+    with pytest.raises(PermanentError, match="does not match"):
+        connector.verify_webhook(headers, tampered)
+    with pytest.raises(PermanentError, match="missing"):
+        connector.verify_webhook({}, body)
+    assert connector.verify_webhook(headers, body).platform_status == "open"
+
+
+@pytest.mark.parametrize("age", [timedelta(hours=25), -timedelta(hours=1)])
+def test_stale_or_future_delivery_is_refused(emulator, connector, clock, age):
+    headers, body = signed(emulator, {"event": "order.updated", "order_id": 1,
+                                      "status": "open",
+                                      "updated_at": (clock() - age).isoformat()})
+    with pytest.raises(PermanentError, match="stale"):
+        connector.verify_webhook(headers, body)
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    (b"not json", "not JSON"),
+    (json.dumps({"event": "order.updated", "status": "open",
+                 "updated_at": "2026-11-20T03:00:00+00:00"}).encode(), "order_id"),
+    (json.dumps({"event": "order.updated", "order_id": 1, "status": "open",
+                 "updated_at": "2026-11-20T03:00:00"}).encode(), "updated_at"),
+    (json.dumps({"event": "item.updated", "order_id": 1, "status": "open",
+                 "updated_at": "2026-11-20T03:00:00+00:00"}).encode(), "not handled"),
+])
+def test_malformed_signed_body_is_refused(emulator, connector, body, reason):
+    headers = {"X-Forstok-Signature": sign_hex(emulator.secret_key, body)}
+    with pytest.raises(PermanentError, match=reason):
+        connector.verify_webhook(headers, body)
