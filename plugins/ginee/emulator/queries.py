@@ -136,8 +136,8 @@ def batch_get(store: GineeStore, body: dict[str, Any]) -> Any:
 def master_products(store: GineeStore, body: dict[str, Any]) -> Any:
     """``/openapi/product/master/v1/list``."""
     # Page over the ids only: a 50,000-SKU catalogue's rows are not copied for every page.
-    data = page_of(list(store.products), body)
-    data["content"] = [store.products[product_id] for product_id in data["content"]]
+    data = page_of(list(store.masters), body)
+    data["content"] = [store.masters[product_id] for product_id in data["content"]]
     return data
 
 

@@ -95,7 +95,7 @@ class GineeStore:
         self.offset = timedelta(0)
         self.shops: dict[str, dict[str, Any]] = {}
         self.warehouses: dict[str, dict[str, Any]] = {}
-        self.products: dict[str, dict[str, Any]] = {}
+        self.masters: dict[str, dict[str, Any]] = {}
         self.variation_of_sku: dict[str, dict[str, Any]] = {}
         self.product_of_sku: dict[str, str] = {}
         self.sku_of_variation: dict[str, str] = {}
@@ -151,7 +151,7 @@ class GineeStore:
         product_id = self._next("MP")
         rows = [self._add_variation(variant) for variant in variants]
         self.product_of_sku.update((variant["sku"], product_id) for variant in variants)
-        self.products[product_id] = {"productId": product_id, "name": name,
+        self.masters[product_id] = {"productId": product_id, "name": name,
                                      A.PRODUCT_VARIATIONS: rows}
         return product_id
 
@@ -178,7 +178,7 @@ class GineeStore:
             self.add_warehouse("Gudang Utama")
         warehouse_ids = list(self.warehouses)
         added = []
-        for number, product in enumerate(seed_products(count, seed, start=len(self.products))):
+        for number, product in enumerate(seed_products(count, seed, start=len(self.masters))):
             homes = warehouse_ids[:2] if number % 3 == 0 else warehouse_ids[:1]
             variants = [{"sku": v.sku, "price": v.price, "option": v.option,
                          "pending_action": v.pending_action,
@@ -248,7 +248,7 @@ class GineeStore:
     def _item(self, sku: str, qty: int, price: Decimal) -> dict[str, Any]:
         if sku not in self.variation_of_sku:
             raise ValueError(f"unknown SKU {sku}")
-        product = self.products[self.product_of_sku[sku]]
+        product = self.masters[self.product_of_sku[sku]]
         return {"masterSku": sku, "productName": product["name"], "quantity": qty,
                 A.ITEM_UNIT_PRICE: str(price), A.ITEM_LIST_PRICE: str(price),
                 A.ITEM_DISCOUNT: "0"}
@@ -317,7 +317,7 @@ class GineeStore:
     def products(self) -> list[dict[str, Any]]:
         """Return master products with their prices and on-hand stock per warehouse."""
         view = []
-        for product in self.products.values():
+        for product in self.masters.values():
             variants = [{**row, A.PRICE_FIELD: self.prices.get(row["masterVariationId"]),
                          "stock": {wh: cells[row["masterSku"]].warehouse_stock
                                    for wh, cells in self.stock_cells.items()
