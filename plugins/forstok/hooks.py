@@ -17,15 +17,22 @@ PLATFORM = ForstokConnector.name
 
 
 @hookimpl
-def register_connectors(register: Callable[[type], None]) -> None:
-    """Register ``ForstokConnector`` under the platform name ``forstok``."""
-    register(ForstokConnector)
+def map_order_status(platform: str, platform_status: str) -> OrderState | None:
+    """Translate a Forstok status word; ``None`` for other platforms."""
+    return map_status(platform_status) if platform == PLATFORM else None
 
 
 @hookimpl
 def register_lanes(register: Callable[[str, float, int], None]) -> None:
     """Declare Forstok's limit: 5 requests per second per seller token."""
     register(PLATFORM, contract.RATE_LIMIT_PER_SECOND, contract.IN_FLIGHT_PER_SELLER)
+
+
+@hookimpl
+def check_link(context: CheckContext) -> list[Problem] | None:
+    """Report SKUs with a pending action in Forstok (the seed: resolve them before sync)."""
+    forstok = context.link.commerce == PLATFORM
+    return pending_action_problems(context.commerce) if forstok else None
 
 
 @hookimpl
@@ -37,16 +44,6 @@ def register_emulators(register: Callable[[str, Callable[..., object]], None]) -
 
 
 @hookimpl
-def map_order_status(platform: str, platform_status: str) -> OrderState | None:
-    """Translate a Forstok status word; ``None`` for other platforms."""
-    if platform != PLATFORM:
-        return None
-    return map_status(platform_status)
-
-
-@hookimpl
-def check_link(context: CheckContext) -> list[Problem] | None:
-    """Report SKUs with a pending action in Forstok (the seed: resolve them before sync)."""
-    if context.link.commerce != PLATFORM:
-        return None
-    return pending_action_problems(context.commerce)
+def register_connectors(register: Callable[[type], None]) -> None:
+    """Register ``ForstokConnector`` under the platform name ``forstok``."""
+    register(ForstokConnector)

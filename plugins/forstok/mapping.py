@@ -61,11 +61,8 @@ def channel_code(name: str) -> str:
 
 def describe_invalid(error: ValidationError) -> str:
     """Turn a validation error into one readable sentence naming the fields."""
-    parts = []
-    for detail in error.errors():
-        where = ".".join(str(part) for part in detail["loc"]) or "record"
-        parts.append(f"{where}: {detail['msg']}")
-    return "; ".join(parts)
+    return "; ".join(f"{'.'.join(map(str, detail['loc'])) or 'record'}: {detail['msg']}"
+                     for detail in error.errors())
 
 
 def _raw_text(raw: Any) -> str:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+import httpx
 from pydantic import ValidationError
 
 from framework.connectors import WebhookHint
@@ -20,15 +21,6 @@ from framework.webhooks import sign_hex, signature_matches
 from . import assumptions as contract
 from .mapping import describe_invalid
 from .models import ForstokWebhook
-
-
-def header(headers: Mapping[str, str], name: str) -> str | None:
-    """Return a header's value whatever the case of its name (frameworks differ)."""
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            return value
-    return None
 
 
 def verify_order_webhook(headers: Mapping[str, str], body: bytes, secret: str,
@@ -46,7 +38,8 @@ def verify_order_webhook(headers: Mapping[str, str], body: bytes, secret: str,
     Raises:
         PermanentError: forged or missing signature, malformed body, or a stale delivery.
     """
-    given = header(headers, contract.WEBHOOK_SIGNATURE_HEADER)
+    # httpx.Headers: case-insensitive whatever the web framework handed us
+    given = httpx.Headers(dict(headers)).get(contract.WEBHOOK_SIGNATURE_HEADER)
     if not signature_matches(given, sign_hex(secret, body)):
         raise PermanentError(f"Forstok webhook refused: {contract.WEBHOOK_SIGNATURE_HEADER} "
                              "is missing or does not match the body",

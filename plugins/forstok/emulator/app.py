@@ -167,15 +167,12 @@ class ForstokEmulator(Emulator):
             stock_rng = random.Random(seed)
             product_ids = []
             flagged = 0
-            for product in catalogue.generate(count, seed):
-                variants = []
-                for variant in product.variants:
-                    variants.append({"sku": variant.sku, "name": variant.name,
-                                     "price": variant.price, "pending_action":
-                                     flagged < pending_actions,
-                                     "stock": {wh: stock_rng.randint(0, 120) for wh in warehouses}})
+            for name, variants in catalogue.generate(count, seed):
+                for variant in variants:
+                    variant["pending_action"] = flagged < pending_actions
+                    variant["stock"] = {wh: stock_rng.randint(0, 120) for wh in warehouses}
                     flagged += 1
-                product_ids.append(self.store.add_product(product.name, variants))
+                product_ids.append(self.store.add_product(name, variants))
             return product_ids
 
     def orders(self) -> list[dict[str, Any]]:

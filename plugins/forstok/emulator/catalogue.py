@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from typing import Any
 
 _GOODS = (
     ("Kemeja Batik", ("Katun", "Sutra", "Tulis", "Cap")),
@@ -27,38 +27,22 @@ _OPTIONS = (
 _PRICES = (15000, 25000, 35000, 49900, 65000, 89000, 125000, 159000, 199000, 249000)
 
 
-@dataclass(frozen=True, slots=True)
-class SeedVariant:
-    """One variant to create: its SKU, name and price."""
+def generate(count: int, seed: int = 0) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Return ``count`` ``(product name, variants)`` pairs with 1-4 variants each.
 
-    sku: str
-    name: str
-    price: str
-
-
-@dataclass(frozen=True, slots=True)
-class SeedProduct:
-    """One product to create with its 1-4 variants."""
-
-    name: str
-    variants: tuple[SeedVariant, ...]
-
-
-def generate(count: int, seed: int = 0) -> list[SeedProduct]:
-    """Return ``count`` products with 1-4 variants each; the same seed gives the same list."""
+    Variants are in ``add_product``'s shape (``sku``, ``name``, ``price``); the same seed
+    gives the same catalogue.
+    """
     rng = random.Random(seed)
-    products = []
+    catalogue = []
     for number in range(1, count + 1):
         kind, styles = _GOODS[rng.randrange(len(_GOODS))]
         name = f"{kind} {rng.choice(styles)}"
-        options = _OPTIONS[rng.randrange(len(_OPTIONS))]
-        picked = rng.sample(options, rng.randint(1, 4))
+        options = rng.sample(_OPTIONS[rng.randrange(len(_OPTIONS))], rng.randint(1, 4))
         base = rng.choice(_PRICES)
         code = "".join(word[0] for word in kind.split()).upper()
-        variants = tuple(
-            SeedVariant(sku=f"{code}-{seed:02d}{number:04d}-{index + 1}",
-                        name=f"{name} - {option}",
-                        price=f"{base + index * 5000}.00")
-            for index, option in enumerate(picked))
-        products.append(SeedProduct(name=name, variants=variants))
-    return products
+        catalogue.append((name, [
+            {"sku": f"{code}-{seed:02d}{number:04d}-{index + 1}", "name": f"{name} - {option}",
+             "price": f"{base + index * 5000}.00"}
+            for index, option in enumerate(options)]))
+    return catalogue

@@ -57,13 +57,6 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def emulator(clock: Clock) -> Iterator[ForstokEmulator]:
-    emulator = ForstokEmulator(seed=3, now=clock, rate_limit=None)
-    with serve_in_thread(emulator):
-        yield emulator
-
-
 class Saved(dict):
     """Collects what the connector hands to ``save_credentials``."""
 
@@ -90,6 +83,13 @@ def link_for(emulator: ForstokEmulator, saved: Callable[[Any], None] | None = No
 @pytest.fixture
 def saved() -> Saved:
     return Saved()
+
+
+@pytest.fixture
+def emulator(clock: Clock) -> Iterator[ForstokEmulator]:
+    # no rate limit here, so bulk tests run at full speed; the limit has tests of its own
+    with serve_in_thread(ForstokEmulator(seed=3, now=clock, rate_limit=None)) as running:
+        yield running
 
 
 @pytest.fixture
