@@ -35,6 +35,7 @@ class EmulatorClock:
         self.offset = timedelta(0)
 
     def __call__(self) -> datetime:
+        """Return the emulated now."""
         return datetime.now(UTC) + self.offset
 
     def advance(self, seconds: float) -> None:
@@ -117,8 +118,11 @@ class ForstokEmulator(Emulator):
             return self.store.add_warehouse(name)
 
     def add_product(self, name: str, variants: list[dict[str, Any]]) -> int:
-        """Add an item; each variant is ``{"sku", "price", "stock": {warehouse_id: qty}}``
-        with optional ``name`` and ``pending_action``."""
+        """Add an item; return its id.
+
+        Each variant is ``{"sku", "price", "stock": {warehouse_id: qty}}`` with optional
+        ``name`` and ``pending_action``.
+        """
         with self.lock:
             return self.store.add_product(name, variants)
 
