@@ -124,6 +124,12 @@ class AccurateClient(PlatformClient):
         self.config = config
         self.on_credentials = on_credentials or (lambda _credentials: None)
 
+    def __enter__(self) -> AccurateClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # ------------------------------------------------------------------ credentials
 
     def _update(self, **changes: Any) -> None:

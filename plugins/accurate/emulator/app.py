@@ -142,14 +142,14 @@ class AccurateEmulator(Emulator):
     def state(self) -> dict[str, Any]:
         """Return every database's master data, documents and stock, plus meter peaks."""
         with self.lock:
-            return {"databases": {db_id: {"alias": db.alias, "host": self.host_of(db),
+            return _jsonable({"databases": {db_id: {"alias": db.alias, "host": self.host_of(db),
                                           **{kind: self.documents(db_id, kind) for kind in KINDS},
                                           "stock": {i.no: {"on_hand": i.on_hand,
                                                            "reserved": i.reserved}
                                                     for i in db.items.values()}}
                                   for db_id, db in self.databases.items()},
                     "meter": self.meter.snapshot(),
-                    "faults": [f"{path}:{fault}" for path, fault in self.faults.injected]}
+                    "faults": [f"{path}:{fault}" for path, fault in self.faults.injected]})
 
     # ------------------------------------------------------------------ HTTP
 
