@@ -1,0 +1,1 @@
+"""The Ginee plugin: connector, client, mapping, webhook check and emulator of Ginee OpenAPI."""

@@ -29,5 +29,4 @@ def check_ginee_link(context: CheckContext) -> list[Problem] | None:
         problems.append(Problem("ginee-access", context.link.id,
                                 f"Ginee refused the link's keys: {exc.message}",
                                 exc.fix or "check the access key and secret key"))
-        return problems
     return problems

@@ -53,8 +53,8 @@ def verify_webhook(secret_key: str, headers: Mapping[str, str], body: bytes,
     event = _parse(body)
     age = now - event.update_at
     if age > A.WEBHOOK_MAX_AGE:
-        raise PermanentError(f"Ginee webhook refused: stale, updateAt {event.update_at.isoformat()} "
-                             f"is older than {A.WEBHOOK_MAX_AGE}")
+        raise PermanentError(f"Ginee webhook refused: stale, updateAt "
+                             f"{event.update_at.isoformat()} is older than {A.WEBHOOK_MAX_AGE}")
     if -age > A.WEBHOOK_MAX_SKEW:
         raise PermanentError(f"Ginee webhook refused: updateAt {event.update_at.isoformat()} "
                              "is in the future")

@@ -7,9 +7,7 @@ the ``q_*`` queries here, which raise ``EmulatorError`` with Ginee's code and me
 
 from __future__ import annotations
 
-import base64
 import copy
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,8 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from .. import assumptions as A
-from ..client import BATCH_GET_LIMIT
-from ..mapping import STATUS_MAP
 from .catalogue import seed_products
 
 #: statuses in which Ginee has taken the goods out of the warehouse.
@@ -273,7 +269,8 @@ class GineeStore:
         elif status in DEDUCTED and not record.deducted:
             self._move_stock(record, lock=-1 if record.locked else 0, on_hand=-1)
             record.locked, record.deducted = False, True
-            payload["logisticsInfos"] = [{"logisticsTrackingNumber": f"JNE{payload['orderId'][2:]}"}]
+            tracking = f"JNE{payload['orderId'][2:]}"
+            payload["logisticsInfos"] = [{"logisticsTrackingNumber": tracking}]
         elif not record.locked and not record.deducted:
             self._move_stock(record, lock=1, on_hand=0)
             record.locked = True

@@ -4,13 +4,13 @@ import httpx
 import pytest
 from ginee_support import make_connector
 
+from framework.emulation import serve_in_thread
 from framework.errors import (
     ErrorAction,
     ProviderConfigError,
     ProviderPermanentError,
     ProviderTransientError,
 )
-from framework.emulation import serve_in_thread
 from plugins.ginee import client as api
 from plugins.ginee.client import GineeClient
 from plugins.ginee.emulator import GineeEmulator

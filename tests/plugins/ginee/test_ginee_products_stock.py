@@ -53,7 +53,7 @@ def test_a_large_catalogue_streams_page_by_page(emulator, connector):
     rest = list(stream)
     assert len(rest) + 1 == 1200
     assert len({p.sku for p in rest} | {first.sku}) == 1200
-    for path, body in emulator.requests_seen:
+    for _path, body in emulator.requests_seen:
         assert body.get("size", 0) <= 100
         assert len(body.get("masterSkuList") or ()) <= 100
         assert len(body.get("masterVariationIds") or ()) <= 100
@@ -123,7 +123,8 @@ def test_set_stock_batches_by_100_and_writes_every_sku(emulator, connector):
     results = connector.set_stock(warehouse, levels)
     assert all(r.ok for r in results) and [r.sku for r in results] == skus
     assert [emulator.stock(warehouse, sku) for sku in skus] == list(range(250))
-    sizes = [len(body["stockList"]) for path, body in emulator.requests_seen if path == STOCK_UPDATE]
+    sizes = [len(body["stockList"]) for path, body in emulator.requests_seen
+             if path == STOCK_UPDATE]
     assert sizes == [100, 100, 50]
 
 
