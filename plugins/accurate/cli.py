@@ -1,0 +1,74 @@
+"""``jembatan accurate …``: connect a link to Accurate, list databases."""
+
+from __future__ import annotations
+
+import webbrowser
+from typing import Any
+
+import click
+
+from . import connect as connecting
+from .auth import DEFAULT_ACCOUNT_URL, AccurateConfig
+
+
+@click.group("accurate")
+def accurate() -> None:
+    """Accurate Online: connect links and inspect databases."""
+
+
+def _store(app: Any, link_id: str, connection: connecting.Connection) -> None:
+    from framework.links import get_link  # the core's link storage
+
+    with app.session() as session:
+        link = get_link(session, link_id)
+        connected = bool(link.accounting_credentials) and link.disconnected_at is None
+        connecting.check_same_database(link_id, link.accounting_settings or {}, connected,
+                                       connection)
+        link.accounting_settings = {**(link.accounting_settings or {}), **connection.settings}
+        link.accounting_credentials = app.secrets.encrypt(connection.credentials)
+
+
+@accurate.command("connect")
+@click.option("--link", "link_id", required=True, help="The link to connect.")
+@click.option("--account-url", default=DEFAULT_ACCOUNT_URL, show_default=True,
+              help="Accurate's account host (or an emulator's URL).")
+@click.option("--token", help="API token (aat.…); use with --signature-secret.")
+@click.option("--signature-secret", help="The app's Signature Secret (API token scheme).")
+@click.option("--client-id", help="OAuth client id (OAuth scheme).")
+@click.option("--client-secret", help="OAuth client secret (OAuth scheme).")
+@click.option("--database", "database_id", help="Database id to open (OAuth, several databases).")
+@click.option("--port", default=8765, show_default=True, help="Local OAuth callback port.")
+@click.option("--no-browser", is_flag=True, help="Print the authorization URL instead.")
+@click.pass_obj
+def connect_command(app: Any, link_id: str, account_url: str, token: str | None,  # noqa: PLR0913
+                    signature_secret: str | None, client_id: str | None,
+                    client_secret: str | None, database_id: str | None, port: int,
+                    no_browser: bool) -> None:
+    """Connect a link's accounting side to an Accurate database (API token or OAuth)."""
+    if token:
+        if not signature_secret:
+            raise click.UsageError("--token needs --signature-secret")
+        connection = connecting.connect_api_token(account_url, token, signature_secret)
+    elif client_id and client_secret:
+        opener = click.echo if no_browser else webbrowser.open
+        connection = connecting.connect_oauth(account_url, client_id, client_secret,
+                                              database_id, port, opener)
+    else:
+        raise click.UsageError("give --token/--signature-secret or --client-id/--client-secret")
+    _store(app, link_id, connection)
+    click.echo(f"link {link_id} connected to Accurate database "
+               f"{connection.settings['database_id']} ({connection.alias})")
+
+
+@accurate.command("databases")
+@click.option("--link", "link_id", required=True, help="The link whose credentials to use.")
+@click.pass_obj
+def databases_command(app: Any, link_id: str) -> None:
+    """List the Accurate databases the link's credentials can open."""
+    from framework.links import accounting_context, get_link
+
+    with app.session() as session:
+        context = accounting_context(app, get_link(session, link_id))
+    config = AccurateConfig.from_link(context.settings, context.credentials)
+    for database in connecting.list_databases(config):
+        click.echo(f"{database['id']}\t{database.get('alias', '')}")

@@ -1,0 +1,84 @@
+"""Connecting links: API token discovery, OAuth with a local callback and state, the CLI."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from framework import ConfigError
+from framework.emulation import free_port
+from plugins.accurate import connect
+
+
+def test_api_token_connection_finds_database_and_host(emulator, db) -> None:  # noqa: ANN001
+    found = connect.connect_api_token(emulator.base_url, emulator.api_token_for(db),
+                                      emulator.auth.signature_secret)
+    assert found.settings == {"auth": "api_token", "account_url": emulator.base_url,
+                              "database_id": str(db), "host": emulator.base_url}
+    assert found.alias == "PT Toko Maju"
+
+
+def test_oauth_connection_with_local_callback(emulator, db) -> None:  # noqa: ANN001
+    second = emulator.add_database("PT Kedua")
+    found = connect.connect_oauth(emulator.base_url, emulator.auth.client_id,
+                                  emulator.auth.client_secret, str(second), free_port(),
+                                  lambda url: httpx.get(url, follow_redirects=True))
+    assert found.settings["database_id"] == str(second) and found.alias == "PT Kedua"
+    assert {"access_token", "refresh_token", "session"} <= set(found.credentials)
+    assert emulator.auth.sessions[found.credentials["session"]] == second
+
+
+def test_oauth_callback_with_wrong_state_is_refused(emulator, db) -> None:  # noqa: ANN001
+    def forged(url: str) -> None:
+        location = httpx.get(url).headers["location"]
+        parsed = urlparse(location)
+        query = {k: v[0] for k, v in parse_qs(parsed.query).items()} | {"state": "forged"}
+        httpx.get(f"{parsed.scheme}://{parsed.netloc}{parsed.path}?{urlencode(query)}")
+
+    with pytest.raises(ConfigError, match="state does not match"):
+        connect.connect_oauth(emulator.base_url, emulator.auth.client_id,
+                              emulator.auth.client_secret, None, free_port(), forged)
+
+
+def test_other_database_on_connected_link_is_refused() -> None:
+    other = connect.Connection({"database_id": "2"}, {}, "B")
+    with pytest.raises(ConfigError, match="disconnect and re-integrate"):
+        connect.check_same_database("toko", {"database_id": "1"}, True, other)
+    connect.check_same_database("toko", {"database_id": "1"}, False, other)
+    connect.check_same_database("toko", {}, True, other)
+
+
+def test_cli_connect_and_databases(emulator, db, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from framework.app import App
+    from framework.cli import build_cli
+    from framework.links import accounting_context, create_link, get_link
+
+    url = f"sqlite:///{tmp_path}/jembatan.db"
+    monkeypatch.setenv("JEMBATAN_LOAD_PLUGINS", "plugins.accurate.hooks")
+    app = App.create(database_url=url)
+    with app.session() as session:
+        create_link(session, app.secrets, id="toko", name="toko", commerce="ginee",
+                    accounting="accurate", commerce_settings={}, commerce_credentials={},
+                    accounting_settings={}, accounting_credentials={})
+    runner = CliRunner()
+    args = ["--database", url, "accurate", "connect", "--link", "toko", "--account-url",
+            emulator.base_url, "--token", emulator.api_token_for(db), "--signature-secret",
+            emulator.auth.signature_secret]
+    result = runner.invoke(build_cli(), args)
+    assert result.exit_code == 0, result.output
+    assert f"database {db} (PT Toko Maju)" in result.output
+    with app.session() as session:
+        context = accounting_context(app, get_link(session, "toko"))
+    assert context.settings["database_id"] == str(db)
+    assert context.credentials["api_token"] == emulator.api_token_for(db)
+    listed = runner.invoke(build_cli(), ["--database", url, "accurate", "databases",
+                                         "--link", "toko"])
+    assert listed.exit_code == 0 and f"{db}\tPT Toko Maju" in listed.output
+    other = emulator.add_database("PT Lain")
+    args[args.index("--token") + 1] = emulator.api_token_for(other)
+    refused = runner.invoke(build_cli(), args)
+    assert refused.exit_code != 0 and "disconnect and re-integrate" in refused.output
+    app.close()
