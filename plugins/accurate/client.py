@@ -140,8 +140,11 @@ class AccurateClient(PlatformClient):
 
     def _account_headers(self) -> dict[str, str]:
         if self.config.auth == API_TOKEN:
-            return api_token_headers(self.config.api_token or "", self.config.signature_secret or "")
+            return self._signed()
         return {"Authorization": f"Bearer {self.config.access_token}"}
+
+    def _signed(self) -> dict[str, str]:
+        return api_token_headers(self.config.api_token or "", self.config.signature_secret or "")
 
     def account(self, name: str, params: Mapping[str, Any] | None = None) -> Envelope:
         """Call an account-host API (``/api/<name>.do``), refreshing the token once if needed."""
@@ -161,8 +164,9 @@ class AccurateClient(PlatformClient):
 
     def token_request(self, form: Mapping[str, str]) -> dict[str, Any]:
         """POST ``/oauth/token`` with Basic client auth; return the token answer."""
-        response = self.request("POST", "/oauth/token", data=dict(form), headers={
-            "Authorization": basic_auth(self.config.client_id or "", self.config.client_secret or "")})
+        client = basic_auth(self.config.client_id or "", self.config.client_secret or "")
+        response = self.request("POST", "/oauth/token", data=dict(form),
+                                headers={"Authorization": client})
         if response.status_code != 200:
             raise accurate_error(401, f"invalid_token: {_message(_json(response), response.text)}",
                                  body=response.text[:2000])
@@ -221,7 +225,7 @@ class AccurateClient(PlatformClient):
 
     def _data_headers(self) -> dict[str, str]:
         if self.config.auth == API_TOKEN:
-            return api_token_headers(self.config.api_token or "", self.config.signature_secret or "")
+            return self._signed()
         return {"Authorization": f"Bearer {self.config.access_token}",
                 "X-Session-ID": self.config.session or ""}
 

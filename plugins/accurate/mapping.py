@@ -29,7 +29,7 @@ def document_number(prefix: str, order_number: str) -> str:
     number = f"{prefix}.{order_number}"
     if len(number) <= NUMBER_MAX:
         return number
-    digest = hashlib.sha1(order_number.encode()).hexdigest()[:8]  # noqa: S324 - a name, not security
+    digest = hashlib.sha1(order_number.encode()).hexdigest()[:8]  # noqa: S324 - a name
     keep = NUMBER_MAX - len(prefix) - 2 - len(digest)
     return f"{prefix}.{order_number[-keep:]}~{digest}"
 

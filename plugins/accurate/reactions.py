@@ -21,7 +21,8 @@ def _job(order: Order, kind: str, suffix: str, lane: str | None) -> JobRequest:
 
 
 def plan_reactions(link: LinkInfo, order: Order, entered: OrderState,
-                   reached: frozenset[OrderState], lane: str | None = None) -> list[JobRequest] | None:
+                   reached: frozenset[OrderState], lane: str | None = None
+                   ) -> list[JobRequest] | None:
     """Return the Accurate jobs for an order entering ``entered`` (``None`` if not Accurate).
 
     ``lane`` is ``accurate:<database id>`` when the caller knows it; ``LinkInfo`` does not

@@ -31,10 +31,11 @@ def _values(condition: Any) -> tuple[str, list[Any]]:
     if not isinstance(condition, dict):  # plain filter: filter.customerNo=C1
         return "EQUAL", condition if isinstance(condition, list) else [condition]
     values = condition.get("val", [])
-    return str(condition.get("op") or "EQUAL").upper(), values if isinstance(values, list) else [values]
+    op = str(condition.get("op") or "EQUAL").upper()
+    return op, values if isinstance(values, list) else [values]
 
 
-def _matches(row_value: Any, op: str, values: list[Any]) -> bool:  # noqa: C901 - one operator a line
+def _matches(row_value: Any, op: str, values: list[Any]) -> bool:  # noqa: C901 - an operator a line
     if op == "EMPTY":
         return row_value in (None, "")
     if op == "NOT_EMPTY":

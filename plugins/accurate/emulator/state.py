@@ -188,7 +188,8 @@ class Database:
                  quantities: dict[str, Decimal] | None = None) -> Item:
         """Create an item directly (seeding), with opening stock per warehouse."""
         if len(no) > ITEM_NO_MAX:
-            raise AccurateRefusal(f"Kode Barang {no} terlalu besar. Maksimal {ITEM_NO_MAX} karakter")
+            raise AccurateRefusal(
+                f"Kode Barang {no} terlalu besar. Maksimal {ITEM_NO_MAX} karakter")
         if no in self.items:
             raise AccurateRefusal(f"Sudah ada data lain dengan Kode Barang {no}")
         item = Item(self.next_id(), no, name, "INVENTORY", price)

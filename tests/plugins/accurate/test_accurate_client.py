@@ -15,14 +15,15 @@ from plugins.accurate.client import AccurateClient, Filter
 from plugins.accurate.connector import AccurateConnector
 
 
-def api_client(emulator, db, **settings) -> AccurateClient:  # noqa: ANN001
+def api_client(emulator, db, **settings) -> AccurateClient:
     config = AccurateConfig.from_link(
         {"auth": "api_token", "account_url": emulator.base_url, **settings},
-        {"api_token": emulator.api_token_for(db), "signature_secret": emulator.auth.signature_secret})
+        {"api_token": emulator.api_token_for(db),
+         "signature_secret": emulator.auth.signature_secret})
     return AccurateClient(config, retries=1)
 
 
-def oauth_login(emulator, saved: list) -> AccurateClient:  # noqa: ANN001
+def oauth_login(emulator, saved: list) -> AccurateClient:
     """Run the code grant the way the CLI does (minus the browser) and return a client."""
     config = AccurateConfig(auth="oauth", account_url=emulator.base_url,
                             client_id=emulator.auth.client_id,
@@ -36,7 +37,7 @@ def oauth_login(emulator, saved: list) -> AccurateClient:  # noqa: ANN001
     return client
 
 
-def test_api_token_discovers_host_and_database(emulator, db) -> None:  # noqa: ANN001
+def test_api_token_discovers_host_and_database(emulator, db) -> None:
     client = api_client(emulator, db)
     database = client.discover_host()
     assert database["id"] == db and client.config.host == emulator.base_url
@@ -45,7 +46,7 @@ def test_api_token_discovers_host_and_database(emulator, db) -> None:  # noqa: A
     assert {row["name"] for row in rows} == {"Gudang Utama", "Gudang Retur"}
 
 
-def test_moved_database_is_followed_and_remembered(emulator, db, link_for) -> None:  # noqa: ANN001
+def test_moved_database_is_followed_and_remembered(emulator, db, link_for) -> None:
     link = link_for(emulator, db)
     with AccurateConnector(link) as connector:
         connector.list_warehouses()
@@ -62,7 +63,7 @@ def test_moved_database_is_followed_and_remembered(emulator, db, link_for) -> No
         connector.find_items(["A1"])
 
 
-def test_moved_database_post_keeps_method_and_body(emulator, db) -> None:  # noqa: ANN001
+def test_moved_database_post_keeps_method_and_body(emulator, db) -> None:
     client = api_client(emulator, db)
     client.discover_host()
     emulator.move_database(db)
@@ -71,7 +72,7 @@ def test_moved_database_post_keeps_method_and_body(emulator, db) -> None:  # noq
     assert [c["customerNo"] for c in emulator.documents(db, "customer")] == ["C.X"]
 
 
-def test_oauth_flow_session_and_token_refresh(emulator, db) -> None:  # noqa: ANN001
+def test_oauth_flow_session_and_token_refresh(emulator, db) -> None:
     saved: list = []
     client = oauth_login(emulator, saved)
     assert [d["id"] for d in client.list_databases()] == [db]
@@ -90,7 +91,7 @@ def test_oauth_flow_session_and_token_refresh(emulator, db) -> None:  # noqa: AN
     assert saved[-1]["session"] == client.config.session
 
 
-def test_oauth_spent_refresh_token_asks_to_reconnect(emulator, db) -> None:  # noqa: ANN001
+def test_oauth_spent_refresh_token_asks_to_reconnect(emulator, db) -> None:
     client = oauth_login(emulator, [])
     client.open_database(db)
     emulator.expire_access_tokens()
@@ -99,7 +100,7 @@ def test_oauth_spent_refresh_token_asks_to_reconnect(emulator, db) -> None:  # n
         list(client.iter_list("item", ("id",)))
 
 
-def test_revoked_scope_names_the_scope(emulator, db) -> None:  # noqa: ANN001
+def test_revoked_scope_names_the_scope(emulator, db) -> None:
     client = oauth_login(emulator, [])
     client.open_database(db)
     emulator.revoke_scope(db, "sales_order_save")
@@ -108,7 +109,7 @@ def test_revoked_scope_names_the_scope(emulator, db) -> None:  # noqa: ANN001
     assert "sales_order_save" in str(caught.value) and caught.value.status_code == 403
 
 
-def test_pagination_past_100_and_filters(emulator, db) -> None:  # noqa: ANN001
+def test_pagination_past_100_and_filters(emulator, db) -> None:
     for n in range(230):
         emulator.add_item(db, f"P{n:03d}", f"Produk {n}", 1000)
     client = api_client(emulator, db)
@@ -117,11 +118,12 @@ def test_pagination_past_100_and_filters(emulator, db) -> None:  # noqa: ANN001
     wanted = ("P001", "P150", "P229")
     found = list(client.iter_list("item", ("no",), filters={"no": Filter("EQUAL", wanted)}))
     assert sorted(r["no"] for r in found) == list(wanted)
-    contains = list(client.iter_list("item", ("no",), filters={"name": Filter("CONTAIN", ("Kaos",))}))
+    contains = list(client.iter_list("item", ("no",),
+                                     filters={"name": Filter("CONTAIN", ("Kaos",))}))
     assert [r["no"] for r in contains] == ["A1"]
 
 
-def test_bulk_save_mixed_results_and_chunks(emulator, db) -> None:  # noqa: ANN001
+def test_bulk_save_mixed_results_and_chunks(emulator, db) -> None:
     client = api_client(emulator, db)
     records = [{"no": f"N{n:03d}", "name": f"Baru {n}"} for n in range(150)]
     records[3] = {"no": "A1", "name": "dup"}
@@ -135,7 +137,7 @@ def test_bulk_save_mixed_results_and_chunks(emulator, db) -> None:  # noqa: ANN0
     assert len(emulator.documents(db, "item")) == 2 + 148
 
 
-def test_form_body_with_flat_names(emulator, db) -> None:  # noqa: ANN001
+def test_form_body_with_flat_names(emulator, db) -> None:
     client = api_client(emulator, db)
     client.discover_host()
     headers = client._data_headers()
@@ -151,7 +153,7 @@ def test_form_body_with_flat_names(emulator, db) -> None:  # noqa: ANN001
     assert emulator.stock(db, "B2", "Gudang Retur") == (2, 1)
 
 
-def test_not_found_and_validation_keep_accurate_text(emulator, db) -> None:  # noqa: ANN001
+def test_not_found_and_validation_keep_accurate_text(emulator, db) -> None:
     client = api_client(emulator, db)
     assert client.detail("sales-invoice", number="SI.NOPE") is None
     emulator.add_customer(db, "C0", "Pelanggan Nol")
@@ -159,7 +161,7 @@ def test_not_found_and_validation_keep_accurate_text(emulator, db) -> None:  # n
         client.save("sales-order", {"customerNo": "C0", "detailItem": [{"itemNo": "ZZZ"}]})
 
 
-def test_rate_limit_and_server_errors_are_transient(emulator, db) -> None:  # noqa: ANN001
+def test_rate_limit_and_server_errors_are_transient(emulator, db) -> None:
     client = api_client(emulator, db)
     client.discover_host()
     emulator.faults.add("/accurate/api/item/list.do", Fault.RATE_LIMIT)

@@ -13,7 +13,7 @@ from framework.emulation import free_port
 from plugins.accurate import connect
 
 
-def test_api_token_connection_finds_database_and_host(emulator, db) -> None:  # noqa: ANN001
+def test_api_token_connection_finds_database_and_host(emulator, db) -> None:
     found = connect.connect_api_token(emulator.base_url, emulator.api_token_for(db),
                                       emulator.auth.signature_secret)
     assert found.settings == {"auth": "api_token", "account_url": emulator.base_url,
@@ -21,7 +21,7 @@ def test_api_token_connection_finds_database_and_host(emulator, db) -> None:  # 
     assert found.alias == "PT Toko Maju"
 
 
-def test_oauth_connection_with_local_callback(emulator, db) -> None:  # noqa: ANN001
+def test_oauth_connection_with_local_callback(emulator, db) -> None:
     second = emulator.add_database("PT Kedua")
     found = connect.connect_oauth(emulator.base_url, emulator.auth.client_id,
                                   emulator.auth.client_secret, str(second), free_port(),
@@ -31,7 +31,7 @@ def test_oauth_connection_with_local_callback(emulator, db) -> None:  # noqa: AN
     assert emulator.auth.sessions[found.credentials["session"]] == second
 
 
-def test_oauth_callback_with_wrong_state_is_refused(emulator, db) -> None:  # noqa: ANN001
+def test_oauth_callback_with_wrong_state_is_refused(emulator, db) -> None:
     def forged(url: str) -> None:
         location = httpx.get(url).headers["location"]
         parsed = urlparse(location)
@@ -51,7 +51,7 @@ def test_other_database_on_connected_link_is_refused() -> None:
     connect.check_same_database("toko", {}, True, other)
 
 
-def test_cli_connect_and_databases(emulator, db, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_cli_connect_and_databases(emulator, db, tmp_path, monkeypatch) -> None:
     from framework.app import App
     from framework.cli import build_cli
     from framework.links import accounting_context, create_link, get_link

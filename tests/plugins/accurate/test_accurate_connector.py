@@ -14,20 +14,20 @@ def product(sku: str, available: int = 0, price: str = "10000") -> Product:
     return Product(sku=sku, name=f"Produk {sku}", price=Decimal(price), available=available)
 
 
-def test_warehouses_and_accounts(connector) -> None:  # noqa: ANN001
+def test_warehouses_and_accounts(connector) -> None:
     assert {w.name for w in connector.list_warehouses()} == {WAREHOUSE, "Gudang Retur"}
     connector.client.save("customer", {"customerNo": "C.SHOPEE", "name": "Shopee"})
     accounts = {(a.number, a.kind) for a in connector.list_accounts()}
     assert ("1101", "CASH_BANK") in accounts and ("C.SHOPEE", "CUSTOMER") in accounts
 
 
-def test_find_items_by_code(connector) -> None:  # noqa: ANN001
+def test_find_items_by_code(connector) -> None:
     found = connector.find_items(["A1", "NOPE", "B2"])
     assert set(found) == {"A1", "B2"}
     assert found["A1"].price == Decimal(50000) and found["A1"].name == "Kaos Polos Hitam"
 
 
-def test_create_items_only_missing_with_opening_quantity(connector, emulator, db) -> None:  # noqa: ANN001
+def test_create_items_only_missing_with_opening_quantity(connector, emulator, db) -> None:
     products = [product("A1", 99), product("N1", 7, "15000"), product("N2", 0),
                 product("Z" * 31, 3), product("N1", 7, "15000")]
     results = connector.create_items(products, WAREHOUSE)
@@ -46,7 +46,7 @@ def test_create_items_only_missing_with_opening_quantity(connector, emulator, db
     assert all(r.ok for r in again if r.sku != "Z" * 31)
 
 
-def test_create_items_in_chunks_of_100_survives_lost_answer(connector, emulator, db) -> None:  # noqa: ANN001
+def test_create_items_in_chunks_of_100_survives_lost_answer(connector, emulator, db) -> None:
     emulator.faults.add("/accurate/api/item/bulk-save.do", Fault.DROP_ANSWER)
     products = [product(f"S{n:03d}", 1) for n in range(230)]
     results = connector.create_items(products, WAREHOUSE)
@@ -57,7 +57,7 @@ def test_create_items_in_chunks_of_100_survives_lost_answer(connector, emulator,
     assert emulator.stock(db, "S000", WAREHOUSE) == (1, 0)  # not booked twice
 
 
-def test_read_stock_is_on_hand_not_available(connector, emulator, db) -> None:  # noqa: ANN001
+def test_read_stock_is_on_hand_not_available(connector, emulator, db) -> None:
     connector.client.save("customer", {"customerNo": "C1", "name": "C"})
     connector.client.save("sales-order", {"customerNo": "C1", "detailItem": [
         {"itemNo": "A1", "quantity": 4, "warehouseName": WAREHOUSE}]})

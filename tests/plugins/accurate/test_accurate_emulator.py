@@ -13,28 +13,30 @@ WH = "Gudang Utama"
 
 
 @pytest.fixture
-def client(emulator, db):  # noqa: ANN001, ANN201
+def client(emulator, db):
     config = AccurateConfig.from_link(
         {"auth": "api_token", "account_url": emulator.base_url},
-        {"api_token": emulator.api_token_for(db), "signature_secret": emulator.auth.signature_secret})
+        {"api_token": emulator.api_token_for(db),
+         "signature_secret": emulator.auth.signature_secret})
     emulator.add_customer(db, "C1", "Pelanggan Satu")
     with AccurateClient(config, retries=1) as built:
         yield built
 
 
-def sales_order(client, number="SO.1", qty=2):  # noqa: ANN001, ANN201
-    return client.save("sales-order", {"number": number, "customerNo": "C1", "transDate": "01/11/2026",
+def sales_order(client, number="SO.1", qty=2):
+    return client.save("sales-order", {"number": number, "customerNo": "C1",
+                                       "transDate": "01/11/2026",
                                        "detailItem": [{"itemNo": "A1", "quantity": qty,
                                                        "unitPrice": 50000, "warehouseName": WH}]})
 
 
-def invoice(client, number, so="SO.1", qty=2):  # noqa: ANN001, ANN201
+def invoice(client, number, so="SO.1", qty=2):
     return client.save("sales-invoice", {"number": number, "customerNo": "C1", "detailItem": [
         {"itemNo": "A1", "quantity": qty, "unitPrice": 50000, "warehouseName": WH,
          "salesOrderNumber": so}]})
 
 
-def test_invoicing_an_order_twice_is_refused(client, emulator, db) -> None:  # noqa: ANN001
+def test_invoicing_an_order_twice_is_refused(client, emulator, db) -> None:
     sales_order(client)
     invoice(client, "SI.1")
     with pytest.raises(ProviderPermanentError, match="terdeteksi terproses dua kali"):
@@ -42,7 +44,7 @@ def test_invoicing_an_order_twice_is_refused(client, emulator, db) -> None:  # n
     assert emulator.stock(db, "A1", WH) == (8, 0)
 
 
-def test_duplicate_numbers_and_bad_dates(client) -> None:  # noqa: ANN001
+def test_duplicate_numbers_and_bad_dates(client) -> None:
     sales_order(client)
     with pytest.raises(ProviderPermanentError, match="Sudah ada data lain dengan No Pesanan"):
         sales_order(client)
@@ -51,7 +53,7 @@ def test_duplicate_numbers_and_bad_dates(client) -> None:  # noqa: ANN001
                                     "detailItem": [{"itemNo": "A1", "quantity": 1}]})
 
 
-def test_receipt_lowers_outstanding(client, emulator, db) -> None:  # noqa: ANN001
+def test_receipt_lowers_outstanding(client, emulator, db) -> None:
     sales_order(client)
     invoice(client, "SI.1")
     pay = {"customerNo": "C1", "bankNo": "1101", "transDate": "02/11/2026",
@@ -65,7 +67,7 @@ def test_receipt_lowers_outstanding(client, emulator, db) -> None:  # noqa: ANN0
     assert listed[0]["totalAmount"] == 100000 and "outstanding" not in listed[0]
 
 
-def test_bulk_save_limit_and_unknown_endpoint(client, emulator) -> None:  # noqa: ANN001
+def test_bulk_save_limit_and_unknown_endpoint(client, emulator) -> None:
     with pytest.raises(ProviderPermanentError, match="maksimum 100"):
         client.data("POST", "item/bulk-save.do", body={"data": [{"no": f"x{n}", "name": "x"}
                                                                 for n in range(101)]})
@@ -73,7 +75,7 @@ def test_bulk_save_limit_and_unknown_endpoint(client, emulator) -> None:  # noqa
         client.data("GET", "nothing/list.do")
 
 
-def test_state_and_session_check(client, emulator, db) -> None:  # noqa: ANN001
+def test_state_and_session_check(client, emulator, db) -> None:
     sales_order(client)
     state = httpx.get(f"{emulator.base_url}/_emulator/state").json()
     database = state["databases"][str(db)]

@@ -7,7 +7,7 @@ import threading
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from framework import Feature, LinkContext, OrderState, TransientError
+from framework import Feature, OrderState, TransientError
 from framework.emulation import Fault, RequestMeter
 from framework.plugins import LaneLimit, Registry
 from framework.ratelimit import MemoryGate
@@ -22,7 +22,7 @@ fault_plans = st.lists(st.tuples(st.sampled_from(SAVE_ROUTES), st.sampled_from(F
                                  st.integers(1, 2)), min_size=1, max_size=5)
 
 
-def run_like_the_runner(ctx_factory, kind, order, attempts=12) -> None:  # noqa: ANN001
+def run_like_the_runner(ctx_factory, kind, order, attempts=12) -> None:
     """Re-run a handler after transient failures, as the runner's retries would."""
     for _ in range(attempts):
         try:
@@ -33,10 +33,10 @@ def run_like_the_runner(ctx_factory, kind, order, attempts=12) -> None:  # noqa:
     raise AssertionError(f"{kind} still failing after {attempts} attempts")
 
 
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=fault_plans)
-def test_one_document_each_whatever_the_faults(emulator, seed_database, link_for, contexts,  # noqa: ANN001
+def test_one_document_each_whatever_the_faults(emulator, seed_database, link_for, contexts,
                                                new_order, plan) -> None:
     emulator.meter = RequestMeter(per_second=None, in_flight=None)  # limits are tested below
     emulator.faults.clear()
@@ -59,7 +59,7 @@ def test_one_document_each_whatever_the_faults(emulator, seed_database, link_for
     assert emulator.documents(db, "sales_invoice")[0]["outstanding"] == 0
 
 
-def test_shared_gate_keeps_within_accurate_limits(emulator, db, link_for) -> None:  # noqa: ANN001
+def test_shared_gate_keeps_within_accurate_limits(emulator, db, link_for) -> None:
     registry = Registry()
     hooks.register_lanes(lambda prefix, per_second, in_flight: registry.lanes.__setitem__(
         prefix, LaneLimit(prefix, per_second, in_flight)))

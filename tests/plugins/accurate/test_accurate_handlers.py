@@ -21,15 +21,16 @@ WH = "Gudang Utama"
 SO, SI, SR = (handlers.SALES_ORDER_JOB, handlers.SALES_INVOICE_JOB, handlers.CLOSE_SALES_ORDER_JOB)
 
 
-def run(ctxs, kind, order) -> None:  # noqa: ANN001
+def run(ctxs, kind, order) -> None:
     handlers.HANDLERS[kind](ctxs.order(kind, order))
 
 
-def docs(emulator, db, kind):  # noqa: ANN001, ANN201
+def docs(emulator, db, kind):
     return emulator.documents(db, kind)
 
 
-def test_waiting_payment_posts_sales_order_reserving_stock(emulator, db, contexts, new_order) -> None:  # noqa: ANN001
+def test_waiting_payment_posts_sales_order_reserving_stock(emulator, db, contexts,
+                                                          new_order) -> None:
     ctxs, order = contexts(), new_order()
     run(ctxs, SO, order)
     run(ctxs, SO, order)  # a second run finds it (binding) and posts nothing
@@ -43,7 +44,7 @@ def test_waiting_payment_posts_sales_order_reserving_stock(emulator, db, context
     assert ctxs.bindings[("sales_order", order.external_id)].accounting_number == "SO.2611AAA001"
 
 
-def test_ready_to_ship_invoices_and_auto_pays(emulator, db, contexts, new_order) -> None:  # noqa: ANN001
+def test_ready_to_ship_invoices_and_auto_pays(emulator, db, contexts, new_order) -> None:
     ctxs = contexts(Feature.INVOICE, Feature.AUTO_PAID)
     order = new_order(state=OrderState.READY_TO_SHIP)
     run(ctxs, SO, order)
@@ -59,7 +60,8 @@ def test_ready_to_ship_invoices_and_auto_pays(emulator, db, contexts, new_order)
     assert expenses == {"4101": 12000, "6101": -3000}
 
 
-def test_first_seen_ready_to_ship_creates_missing_sales_order(emulator, db, contexts, new_order) -> None:  # noqa: ANN001
+def test_first_seen_ready_to_ship_creates_missing_sales_order(emulator, db, contexts,
+                                                            new_order) -> None:
     ctxs = contexts(Feature.INVOICE)
     run(ctxs, SI, new_order(state=OrderState.SHIPPED))
     assert len(docs(emulator, db, "sales_order")) == 1
@@ -68,7 +70,7 @@ def test_first_seen_ready_to_ship_creates_missing_sales_order(emulator, db, cont
     assert docs(emulator, db, "sales_invoice")[0]["outstanding"] == 129000
 
 
-def test_cancel_before_ready_to_ship_closes_sales_order(emulator, db, contexts, new_order) -> None:  # noqa: ANN001
+def test_cancel_before_ready_to_ship_closes_sales_order(emulator, db, contexts, new_order) -> None:
     ctxs = contexts(Feature.INVOICE)
     order = new_order()
     run(ctxs, SO, order)
@@ -82,7 +84,7 @@ def test_cancel_before_ready_to_ship_closes_sales_order(emulator, db, contexts, 
     assert record.status is RecordStatus.SUCCEEDED
 
 
-def test_cancel_without_sales_order_is_skipped(emulator, db, contexts, new_order) -> None:  # noqa: ANN001
+def test_cancel_without_sales_order_is_skipped(emulator, db, contexts, new_order) -> None:
     ctxs = contexts()
     run(ctxs, SR, new_order(state=OrderState.CANCELLED))
     assert docs(emulator, db, "sales_order") == []
@@ -91,7 +93,7 @@ def test_cancel_without_sales_order_is_skipped(emulator, db, contexts, new_order
 
 
 @pytest.mark.parametrize("sales_return", [False, True])
-def test_returned_needs_operator_and_books_return_once(emulator, db, contexts, new_order,  # noqa: ANN001
+def test_returned_needs_operator_and_books_return_once(emulator, db, contexts, new_order,
                                                       sales_return) -> None:
     features = [Feature.INVOICE] + ([Feature.SALES_RETURN] if sales_return else [])
     ctxs = contexts(*features)
@@ -109,7 +111,7 @@ def test_returned_needs_operator_and_books_return_once(emulator, db, contexts, n
         assert returns[0]["returnType"] == "INVOICE" and returns[0]["number"] == "RT.2611AAA001"
 
 
-def test_unknown_sku_names_the_sku_and_the_fix(emulator, db, contexts, new_order) -> None:  # noqa: ANN001
+def test_unknown_sku_names_the_sku_and_the_fix(emulator, db, contexts, new_order) -> None:
     ctxs = contexts()
     with pytest.raises(PermanentError) as caught:
         run(ctxs, SO, new_order(lines=(("A1", 1, 50000, 0), ("GHOST-9", 1, 1000, 0))))
@@ -117,7 +119,7 @@ def test_unknown_sku_names_the_sku_and_the_fix(emulator, db, contexts, new_order
     assert docs(emulator, db, "sales_order") == []
 
 
-def test_unmapped_accounts_are_config_errors(emulator, db, contexts, new_order) -> None:  # noqa: ANN001
+def test_unmapped_accounts_are_config_errors(emulator, db, contexts, new_order) -> None:
     ctxs = contexts(Feature.INVOICE)
     del ctxs.accounts[(AccountRole.SHIPPING_FEE, "")]
     with pytest.raises(ConfigError, match="shipping_fee") as caught:
@@ -128,7 +130,7 @@ def test_unmapped_accounts_are_config_errors(emulator, db, contexts, new_order) 
     assert docs(emulator, db, "sales_order") == []
 
 
-def test_total_mismatch_is_permanent_with_both_numbers(emulator, db, contexts, new_order) -> None:  # noqa: ANN001
+def test_total_mismatch_is_permanent_with_both_numbers(emulator, db, contexts, new_order) -> None:
     ctxs = contexts(Feature.INVOICE)
     with pytest.raises(PermanentError) as caught:
         run(ctxs, SI, new_order(total=129001, state=OrderState.READY_TO_SHIP))
@@ -136,7 +138,7 @@ def test_total_mismatch_is_permanent_with_both_numbers(emulator, db, contexts, n
     assert docs(emulator, db, "sales_invoice") == []
 
 
-def test_closed_order_cannot_be_invoiced(emulator, db, contexts, new_order) -> None:  # noqa: ANN001
+def test_closed_order_cannot_be_invoiced(emulator, db, contexts, new_order) -> None:
     ctxs = contexts(Feature.INVOICE)
     order = new_order()
     run(ctxs, SO, order)
@@ -147,7 +149,7 @@ def test_closed_order_cannot_be_invoiced(emulator, db, contexts, new_order) -> N
     assert record.status is RecordStatus.FAILED and "sudah ditutup" in record.reason
 
 
-def test_create_items_job_records_each_sku(emulator, db, contexts) -> None:  # noqa: ANN001
+def test_create_items_job_records_each_sku(emulator, db, contexts) -> None:
     ctxs = contexts()
     products = [{"sku": "N1", "name": "Baru", "price": "1000", "available": 3},
                 {"sku": "A1", "name": "Kaos", "price": "50000"},

@@ -12,7 +12,7 @@ from plugins.accurate import hooks
 S = OrderState
 
 
-def plan(new_order, entered, reached=(), features=(Feature.INVOICE,), accounting="accurate"):  # noqa: ANN001, ANN201
+def plan(new_order, entered, reached=(), features=(Feature.INVOICE,), accounting="accurate"):
     link = LinkInfo("toko", "ginee", accounting, frozenset(features), None)
     return hooks.plan_order_reactions(link=link, order=new_order(state=entered), entered=entered,
                                       reached=frozenset(reached))
@@ -25,25 +25,25 @@ def plan(new_order, entered, reached=(), features=(Feature.INVOICE,), accounting
     (S.CANCELLED, {S.WAITING_PAYMENT, S.READY_TO_SHIP}, "accurate.order_needs_operator"),
     (S.RETURNED, {S.READY_TO_SHIP, S.SHIPPED}, "accurate.order_needs_operator"),
 ])
-def test_table(new_order, entered, reached, kind) -> None:  # noqa: ANN001
+def test_table(new_order, entered, reached, kind) -> None:
     [job] = plan(new_order, entered, reached)
     assert job.kind == kind and job.sequence == "order:ext-2611AAA001"
     assert job.key.startswith("order:ext-2611AAA001:")
     assert job.payload["order"]["order_number"] == "2611AAA001"
 
 
-def test_keys_follow_the_brief(new_order) -> None:  # noqa: ANN001
+def test_keys_follow_the_brief(new_order) -> None:
     assert plan(new_order, S.WAITING_PAYMENT)[0].key == "order:ext-2611AAA001:sales_order"
     assert plan(new_order, S.READY_TO_SHIP)[0].key == "order:ext-2611AAA001:sales_invoice"
 
 
-def test_invoice_off_and_other_accounting(new_order) -> None:  # noqa: ANN001
+def test_invoice_off_and_other_accounting(new_order) -> None:
     assert plan(new_order, S.READY_TO_SHIP, features=()) == []
     assert plan(new_order, S.WAITING_PAYMENT, accounting="jurnal") is None
 
 
 @given(entered=st.sampled_from(list(S)), reached=st.sets(st.sampled_from(list(S))))
-def test_at_most_one_job_and_pure(entered, reached) -> None:  # noqa: ANN001
+def test_at_most_one_job_and_pure(entered, reached) -> None:
     from datetime import datetime, timezone
     from decimal import Decimal
 
