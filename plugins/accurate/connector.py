@@ -23,7 +23,7 @@ from .client import AccurateClient, Filter
 
 log = logging.getLogger(__name__)
 
-LOOKUP_CHUNK = 50  # item codes per list.do filter (keeps the query string short)
+LOOKUP_CHUNK = 100  # item codes per list.do filter (one page of answers)
 ITEM_FIELDS = ("id", "no", "name", "unitPrice")
 
 
