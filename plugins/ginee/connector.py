@@ -132,9 +132,17 @@ class GineeConnector(CommerceConnector):
             if order_id not in seen:
                 seen.add(order_id)
                 ids.append(order_id)
-        if ids:
-            for raw in self.client.batch_get_orders(ids):
-                yield order_from_json(raw)
+        if not ids:
+            return
+        returned = set()
+        for raw in self.client.batch_get_orders(ids):
+            mapped = order_from_json(raw)
+            returned.add(mapped.external_id if isinstance(mapped, Order) else mapped.ref)
+            yield mapped
+        missing = [order_id for order_id in ids if order_id not in returned]
+        if missing:
+            # Listed but gone from batch-get (deleted or merged in Ginee): nothing to map.
+            log.warning("Ginee batch-get did not return listed orders %s", ", ".join(missing))
 
     def get_order(self, external_id: str) -> Order:
         """Fetch one order by Ginee's ``orderId``.

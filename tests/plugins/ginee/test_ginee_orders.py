@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from ginee_support import START
+from hypothesis import given
+from hypothesis import strategies as st
 
 from framework.domain import Order, OrderState, Rejected
 from framework.errors import PermanentError, ProviderPermanentError
@@ -147,3 +149,39 @@ def test_read_faults_during_order_paging_are_retried(emulator, connector, world,
     emulator.faults.add("/openapi/order/v1/batch-get", "server_error", times=2)
     got = list(connector.iter_orders(start, clock()))
     assert [o.external_id for o in got] == ids
+
+
+def test_an_order_updated_while_pages_are_read_is_yielded_once(emulator, connector, world,
+                                                               clock):
+    start = clock()
+    ids = _orders(emulator, world, clock, 150)
+    stream = connector.iter_orders(start, clock() + timedelta(hours=1))
+    first = next(stream)  # page 1 listed and its 100 details fetched
+    clock.advance(minutes=5)
+    emulator.advance_order(ids[0], "READY_TO_SHIP")  # moves behind page 2 by updateAt
+    emulator.advance_order(ids[120], "CANCELLED")  # not listed yet: moves too
+    rest = list(stream)
+    got = [first, *rest]
+    assert sorted(o.external_id for o in got) == sorted(ids)
+    assert {o.external_id: o.platform_status for o in got}[ids[120]] == "CANCELLED"
+
+
+def test_a_forged_cursor_is_invalid_parameter(connector, world, clock):
+    body = {"size": 10, "nextCursor": "%%%", "lastUpdateSince": format_time(clock()),
+            "lastUpdateTo": format_time(clock() + timedelta(days=1))}
+    with pytest.raises(ProviderPermanentError, match="Invalid nextCursor"):
+        connector.client.post("/openapi/order/v2/list-order", body)
+
+
+@given(since_offset=st.integers(0, 10**7), length=st.integers(0, 10**8))
+def test_split_windows_cover_the_range_in_contiguous_15_day_steps(since_offset, length):
+    since = START + timedelta(seconds=since_offset)
+    until = since + timedelta(seconds=length)
+    windows = list(split_windows(since, until))
+    if length == 0:
+        assert windows == []
+        return
+    assert windows[0][0] == since and windows[-1][1] == until
+    assert all(begin < end <= begin + timedelta(days=15) for begin, end in windows)
+    assert all(a[1] == b[0] for a, b in zip(windows, windows[1:], strict=False))
+    assert len(windows) == -(-length // (15 * 86400))
