@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from framework import JobRequest, LinkInfo, Order, OrderState, hookimpl
+from framework import CheckContext, JobRequest, LinkInfo, Order, OrderState, Problem, hookimpl
 
-from . import handlers, reactions
+from . import checks, handlers, reactions
 from .connector import AccurateConnector
 
 
@@ -51,3 +51,9 @@ def plan_order_reactions(link: LinkInfo, order: Order, entered: OrderState,
                          reached: frozenset[OrderState]) -> list[JobRequest] | None:
     """Plan the Accurate documents an order owes for the state it entered."""
     return reactions.plan_reactions(link, order, entered, reached)
+
+
+@hookimpl
+def check_link(context: CheckContext) -> list[Problem] | None:
+    """Check that bound warehouses, mapped accounts and OAuth scopes exist in Accurate."""
+    return checks.check_accurate_link(context)

@@ -66,3 +66,30 @@ def test_read_stock_is_on_hand_not_available(connector, emulator, db) -> None:
     assert levels == {"A1": 10, "B2": 5}
     only = list(connector.read_stock("Gudang Retur", ["B2"]))
     assert [(s.sku, s.warehouse_id, s.quantity) for s in only] == [("B2", "Gudang Retur", 2)]
+
+
+
+def test_check_link_reports_missing_warehouse_account_and_scope(emulator, db) -> None:
+    from framework import CheckContext, Feature, LinkContext, LinkInfo
+    from plugins.accurate import hooks
+    from plugins.accurate.connector import AccurateConnector
+    from plugins.accurate.auth import SCOPES
+
+    tokens = emulator.auth.issue_tokens(frozenset(SCOPES) - {"sales_receipt_save"})
+    link = LinkContext("toko", {"auth": "oauth", "account_url": emulator.base_url,
+                                "database_id": str(db)},
+                       {"client_id": emulator.auth.client_id,
+                        "client_secret": emulator.auth.client_secret, **tokens})
+    info = LinkInfo("toko", "ginee", "accurate", frozenset({Feature.INVOICE}), None)
+    with AccurateConnector(link) as oauth_connector:
+        context = CheckContext(link=info, commerce=None, accounting=oauth_connector,
+                               bindings={"WH1": WAREHOUSE, "WH2": "Gudang Hilang"},
+                               mappings={("bank", ""): "1101", ("shipping_fee", ""): "9999",
+                                         ("customer", "SHOPEE"): "C.SHOPEE"})
+        problems = hooks.check_link(context=context)
+    assert {(p.check, p.subject) for p in problems} == {
+        ("accurate-warehouse", "Gudang Hilang"), ("accurate-account", "9999"),
+        ("accurate-scope", "sales_receipt_save")}
+    assert all(p.fix for p in problems)
+    other = LinkInfo("toko", "ginee", "jurnal", frozenset(), None)
+    assert hooks.check_link(context=CheckContext(other, None, None)) is None

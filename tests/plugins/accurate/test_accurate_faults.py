@@ -33,7 +33,7 @@ def run_like_the_runner(ctx_factory, kind, order, attempts=12) -> None:
     raise AssertionError(f"{kind} still failing after {attempts} attempts")
 
 
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=fault_plans)
 def test_one_document_each_whatever_the_faults(emulator, seed_database, link_for, contexts,
