@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from framework import hookimpl
-from framework.checks import CheckContext, Problem
 from framework.domain import OrderState
 
 from . import assumptions as contract
-from .checks import pending_action_problems
 from .connector import ForstokConnector
 from .mapping import map_status
 
@@ -26,13 +24,6 @@ def map_order_status(platform: str, platform_status: str) -> OrderState | None:
 def register_lanes(register: Callable[[str, float, int], None]) -> None:
     """Declare Forstok's limit: 5 requests per second per seller token."""
     register(PLATFORM, contract.RATE_LIMIT_PER_SECOND, contract.IN_FLIGHT_PER_SELLER)
-
-
-@hookimpl
-def check_link(context: CheckContext) -> list[Problem] | None:
-    """Report SKUs with a pending action in Forstok (the seed: resolve them before sync)."""
-    forstok = context.link.commerce == PLATFORM
-    return pending_action_problems(context.commerce) if forstok else None
 
 
 @hookimpl

@@ -7,8 +7,6 @@ import json
 import httpx
 import pytest
 
-from framework.checks import CheckContext
-from framework.jobs import LinkInfo
 from framework.plugins import make_plugin_manager
 from plugins.forstok.connector import ForstokConnector
 from plugins.forstok.emulator import ForstokEmulator
@@ -27,32 +25,6 @@ def test_registrations(manager):
     assert set(ForstokConnector.credential_fields) == {"secret_key", "token"}
     assert set(ForstokConnector.setting_fields) == {"auth_url", "base_url", "seller_id",
                                                     "user_id"}
-
-
-def link_info(commerce: str) -> LinkInfo:
-    return LinkInfo(id="toko", commerce=commerce, accounting="accurate",
-                    features=frozenset(), integrated_at=None)
-
-
-def pending(manager, context):
-    # the core adds checks of its own; keep the ones this plugin reports
-    return [problem for found in manager.hook.check_link(context=context) for problem in found
-            if problem.check == "sku-pending-action"]
-
-
-def test_check_link_reports_each_pending_action_sku(manager, emulator, connector):
-    warehouse = emulator.add_warehouse("Utama")
-    emulator.add_product("Hijab", [
-        {"sku": "HJ-1", "price": "1", "stock": {warehouse: 1}, "pending_action": True},
-        {"sku": "HJ-2", "price": "1", "stock": {warehouse: 1}}])
-    emulator.add_product("Gamis", [{"sku": "GM-1", "price": "1", "pending_action": True}])
-    context = CheckContext(link=link_info("forstok"), commerce=connector, accounting=None)
-    problems = pending(manager, context)
-    assert [(p.check, p.subject) for p in problems] == [("sku-pending-action", "HJ-1"),
-                                                        ("sku-pending-action", "GM-1")]
-    assert all("resolve the pending action in Forstok first" in p.fix for p in problems)
-    other = CheckContext(link=link_info("ginee"), commerce=connector, accounting=None)
-    assert pending(manager, other) == []
 
 
 def test_control_routes_drive_the_emulator(emulator):
