@@ -39,12 +39,13 @@ class DatabaseJobContext:
     Args:
         app: the application.
         job: the claimed job (detached copy).
+        link: the job's link if the caller loaded it already (saves a query).
 
     Raises:
         ConfigError: the job's link no longer exists.
     """
 
-    def __init__(self, app: App, job: Job) -> None:
+    def __init__(self, app: App, job: Job, link: Link | None = None) -> None:
         self.app = app
         self.job_id = job.id
         self.kind = job.kind
@@ -52,8 +53,10 @@ class DatabaseJobContext:
         self.payload: Mapping[str, Any] = job.payload or {}
         self.attempt = job.attempts
         self.follow_ups: list[JobRequest] = []
-        with app.session() as session:
-            self._link_row: Link = get_link(session, job.link_id)
+        if link is None:
+            with app.session() as session:
+                link = get_link(session, job.link_id)
+        self._link_row: Link = link
         self.link: LinkInfo = link_info(self._link_row)
         self._connectors: dict[str, Connector] = {}
 

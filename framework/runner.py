@@ -41,7 +41,7 @@ from . import queue
 from .errors import IntegrationError, SkippableError, TransientError
 from .jobcontext import DatabaseJobContext
 from .jobs import JobRequest, JobStatus, RecordStatus
-from .models import Job, PushRecord
+from .models import Job, Link, PushRecord
 from .secrets import redact
 
 if TYPE_CHECKING:
@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 PeriodicTask = tuple[float, Callable[["App"], Any]]
 #: how long an idle worker waits before looking for due jobs again
 IDLE_POLL_SECONDS = 0.5
+#: how often a worker returns jobs of dead workers (expired leases) to the queue
+EXPIRED_LEASE_CHECK_SECONDS = 1.0
 
 __all__ = ["DatabaseJobContext", "RetryPolicy", "Runner"]
 
@@ -116,6 +118,7 @@ class Runner:
         self.handlers = app.plugins.registry.job_handlers
         self._held: set[int] = set()
         self._held_lock = threading.Lock()
+        self._expired_checked_at = float("-inf")
         _ = app.gate  # build shared pieces once, before threads race for them
 
     # ------------------------------------------------------------------ driving loops
@@ -212,15 +215,15 @@ class Runner:
     def run_one(self) -> JobStatus | None:
         """Claim and run one job; return the status it was left in, or ``None`` if idle."""
         with self.app.session() as session:
-            job = queue.claim(session, self.worker_id, self.lease_seconds)
-            if job is not None:
-                session.expunge(job)
+            job = queue.claim(session, self.worker_id, self.lease_seconds,
+                              release_expired=self._expired_leases_due())
+            link = session.get(Link, job.link_id) if job is not None else None
         if job is None:
             return None
         with self._held_lock:
             self._held.add(job.id)
         try:
-            outcome = self._attempt(job)
+            outcome = self._attempt(job, link)
             return self._settle(job, outcome)
         finally:
             with self._held_lock:
@@ -235,14 +238,24 @@ class Runner:
                 time.sleep(0.2)
         return None
 
-    def _attempt(self, job: Job) -> Outcome:
+    def _expired_leases_due(self) -> bool:
+        # Looking for dead workers' jobs on every claim costs a query per job; once a second
+        # is plenty when leases last tens of seconds.
+        now = time.monotonic()
+        with self._held_lock:
+            if now - self._expired_checked_at < EXPIRED_LEASE_CHECK_SECONDS:
+                return False
+            self._expired_checked_at = now
+            return True
+
+    def _attempt(self, job: Job, link: Link | None = None) -> Outcome:
         handler = self.handlers.get(job.kind)
         if handler is None:
             return Outcome(JobStatus.FAILED, f"no handler is registered for job kind "
                            f"{job.kind!r} (is its plugin installed?)")
         context: DatabaseJobContext | None = None
         try:
-            context = DatabaseJobContext(self.app, job)
+            context = DatabaseJobContext(self.app, job, link)
             handler(context)
         except SkippableError as error:
             return Outcome(JobStatus.SUCCEEDED, error.reason)
