@@ -217,6 +217,8 @@ class Runner:
         with self.app.session() as session:
             job = queue.claim(session, self.worker_id, self.lease_seconds,
                               release_expired=self._expired_leases_due())
+            if job is None:  # before saying "idle", make sure no dead worker holds a job
+                job = queue.claim(session, self.worker_id, self.lease_seconds)
             link = session.get(Link, job.link_id) if job is not None else None
         if job is None:
             return None
