@@ -188,7 +188,8 @@ def requeue(session: Session, job_id: int) -> Job:
     """
     job = session.get(Job, job_id, with_for_update=True)
     if job is None:
-        raise ConfigError(f"no job {job_id}", fix="`jembatan records` shows the jobs behind records")
+        raise ConfigError(f"no job {job_id}",
+                          fix="`jembatan records` shows the jobs behind records")
     if job.status in ACTIVE:
         return job  # already on its way; re-pushing twice must not reset a running attempt
     job.status = JobStatus.QUEUED

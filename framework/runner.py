@@ -314,7 +314,8 @@ def _mark_records(session: Any, job: Job, status: JobStatus, reason: str | None)
     if status is JobStatus.SUCCEEDED or not reason:
         return
     if status is JobStatus.QUEUED:
-        new_status, text = RecordStatus.PENDING, f"attempt {job.attempts} failed, retrying: {reason}"
+        new_status = RecordStatus.PENDING
+        text = f"attempt {job.attempts} failed, retrying: {reason}"
     else:
         new_status, text = RecordStatus.FAILED, reason
     session.execute(

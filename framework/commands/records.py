@@ -29,7 +29,7 @@ def _app(obj: Any) -> Any:
               help="Show at most this many, newest first.")
 @click.pass_obj
 def records(obj: Any, failed: bool, kind: str | None, link_id: str | None, limit: int) -> None:
-    """Show push records: what was sent for each order, product and stock level.
+    r"""Show push records: what was sent for each order, product and stock level.
 
     Every record says what happened and, for a failure, why (with the platform's own
     message). Fix the cause (a mapping, a binding, the data in the store), then re-push.
@@ -62,7 +62,7 @@ def records(obj: Any, failed: bool, kind: str | None, link_id: str | None, limit
 @click.pass_obj
 def repush(obj: Any, record_id: int | None, all_failed: bool, link_id: str | None,
            kind: str | None) -> None:
-    """Queue a failed record's job again, after fixing what made it fail.
+    r"""Queue a failed record's job again, after fixing what made it fail.
 
     The job starts over (attempts reset) and runs on the next `jembatan worker`. Documents
     already created are not created twice: every job looks before it creates.

@@ -22,7 +22,7 @@ from ..runner import Runner
                    "jobs are run again after this.")
 @click.pass_obj
 def worker(app: Any, burst: bool, concurrency: int, lease_seconds: float) -> None:
-    """Run sync jobs: create Accurate documents and items, push stock.
+    r"""Run sync jobs: create Accurate documents and items, push stock.
 
     Orders, product syncs and stock pulls queue jobs in the database; workers run them.
     Start as many workers as you like, on as many machines as share the database

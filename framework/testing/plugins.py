@@ -54,7 +54,8 @@ class MemBook:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     items: dict[str, Product] = field(default_factory=dict)
     stock: dict[tuple[str, str], int] = field(default_factory=dict)
-    warehouses: list[Warehouse] = field(default_factory=lambda: [Warehouse(id="Utama", name="Utama")])
+    warehouses: list[Warehouse] = field(
+        default_factory=lambda: [Warehouse(id="Utama", name="Utama")])
     accounts: list[Account] = field(default_factory=list)
     create_calls: int = 0
 

@@ -148,10 +148,10 @@ def test_follow_up_jobs_commit_only_with_success(app, link):
 
 
 def test_unbound_warehouse_and_customer_fallback(app, link):
-    from framework.models import Job as JobRow
-    from framework.runner import DatabaseJobContext
     from framework.errors import ConfigError
+    from framework.models import Job as JobRow
     from framework.models import WarehouseBinding
+    from framework.runner import DatabaseJobContext
 
     with app.session() as session:
         row = queue.enqueue(session, "shop", JobRequest(kind="membooks.post", key="k"))

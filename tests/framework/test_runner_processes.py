@@ -68,7 +68,7 @@ def test_four_workers_drain_2000_jobs_exactly_once_within_the_lane_limit(pg_app)
         workers = [start_worker(app.database_url) for _ in range(4)]
         outputs = [worker.communicate(timeout=120) for worker in workers]
         elapsed = time.monotonic() - started
-    for worker, (out, err) in zip(workers, outputs, strict=True):
+    for worker, (_out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, err
     per_worker = [json.loads(out.splitlines()[-1]).get("succeeded", 0) for out, _ in outputs]
     assert sum(per_worker) == jobs and all(n > 0 for n in per_worker), per_worker
