@@ -22,7 +22,7 @@ from .connectors import AccountingConnector, CommerceConnector
 from .domain import Product, Rejected
 from .errors import PermanentError
 from .jobs import JobContext, JobRequest, RecordKind, RecordStatus
-from .models import DocumentBindingRow, Link, WarehouseBinding
+from .models import DocumentBindingRow, WarehouseBinding
 
 PUSH_PRODUCTS = "core.push_products"
 BATCH_SIZE = 100
@@ -40,14 +40,18 @@ class ProductSyncPlan:
     rejected: list[Rejected] = field(default_factory=list)
 
 
-def plan_product_sync(  # noqa: PLR0913 - the two sides, the link and the options
-    session: Session, link: Link, commerce: CommerceConnector,
-    accounting: AccountingConnector, bindings: Iterable[WarehouseBinding], *,
+def plan_product_sync(  # noqa: PLR0913 - the two sides, what is done, and the options
+    commerce: CommerceConnector, accounting: AccountingConnector,
+    bindings: Iterable[WarehouseBinding], pushed: set[str], *,
     include_pending: bool = False, on_product: Callable[[], None] | None = None,
 ) -> ProductSyncPlan:
-    """Work out the ``core.push_products`` jobs for every bound warehouse."""
+    """Work out the ``core.push_products`` jobs for every bound warehouse.
+
+    Holds no database session: it talks to both platforms for a while (see ``pushed_skus``
+    for the SKUs already pushed, read beforehand).
+    """
     plan = ProductSyncPlan()
-    pushed = _pushed_skus(session, link.id)
+    pushed = set(pushed)
     for binding in bindings:
         stock = {level.sku: level.quantity
                  for level in commerce.read_stock(binding.store_warehouse_id)}
@@ -98,7 +102,8 @@ def _push_job(binding: WarehouseBinding, products: list[Product]) -> JobRequest:
     )
 
 
-def _pushed_skus(session: Session, link_id: str) -> set[str]:
+def pushed_skus(session: Session, link_id: str) -> set[str]:
+    """Return the SKUs this link already pushed (their ``item`` bindings)."""
     query = select(DocumentBindingRow.ref).where(
         DocumentBindingRow.link_id == link_id, DocumentBindingRow.kind == ITEM)
     return set(session.scalars(query))

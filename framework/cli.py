@@ -32,7 +32,6 @@ CORE_COMMAND_MODULES = (
     "framework.commands.plugins",
     "framework.commands.emulator",
     "framework.commands.web",
-    "framework.commands.demo",
 )
 
 

@@ -26,7 +26,7 @@ from .connectors import AccountingConnector, CommerceConnector
 from .domain import Order, OrderState, StockLevel
 from .errors import PermanentError
 from .jobs import JobContext, JobRequest, JobStatus, RecordKind, RecordStatus
-from .models import Job, Link, OrderRecord, WarehouseBinding
+from .models import Job, OrderRecord, WarehouseBinding
 
 SET_STORE_STOCK = "core.set_store_stock"
 BATCH_SIZE = 100
@@ -57,17 +57,21 @@ class StockChange:
         return self.new_quantity != self.store_quantity
 
 
-def plan_stock_pull(session: Session, link: Link, commerce: CommerceConnector,
-                    accounting: AccountingConnector,
-                    bindings: Iterable[WarehouseBinding]) -> list[StockChange]:
-    """Return, per bound warehouse and SKU present on both sides, the store's new on-hand."""
+def plan_stock_pull(commerce: CommerceConnector, accounting: AccountingConnector,
+                    bindings: Iterable[WarehouseBinding],
+                    awaiting_by_warehouse: dict[str, Counter[str]]) -> list[StockChange]:
+    """Return, per bound warehouse and SKU present on both sides, the store's new on-hand.
+
+    ``awaiting_by_warehouse`` is ``awaiting_invoice`` per store warehouse, read beforehand so
+    that no database session is held while the platforms answer.
+    """
     changes = []
     for binding in bindings:
         store = {level.sku: level.quantity
                  for level in commerce.read_stock(binding.store_warehouse_id)}
         books = {level.sku: level.quantity
                  for level in accounting.read_stock(binding.accounting_warehouse, sorted(store))}
-        awaiting = awaiting_invoice(session, link.id, binding.store_warehouse_id)
+        awaiting = awaiting_by_warehouse.get(binding.store_warehouse_id, Counter())
         for sku in sorted(store.keys() & books.keys()):
             changes.append(StockChange(sku, binding.store_warehouse_id,
                                        binding.accounting_warehouse, store[sku], books[sku],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from ..catalogue import ITEM, plan_product_sync
+from ..catalogue import ITEM, plan_product_sync, pushed_skus
 from ..configuration import require_bound, warehouse_bindings
 from ..console import print_table, progress
 from ..links import build_accounting, build_commerce, get_link
@@ -39,10 +39,13 @@ def sync(app, link_id, store_warehouse, include_pending) -> None:
                     else warehouse_bindings(session, link_id))
         if not bindings:
             require_bound(session, link, "<any>")
-        with build_commerce(app, link) as commerce, build_accounting(app, link) as books, \
-                progress("reading store products") as advance:
-            plan = plan_product_sync(session, link, commerce, books, bindings,
-                                     include_pending=include_pending, on_product=advance)
+        pushed = pushed_skus(session, link_id)
+    # No session is held while both platforms are read: SQLite has one writer at a time.
+    with build_commerce(app, link) as commerce, build_accounting(app, link) as books, \
+            progress("reading store products") as advance:
+        plan = plan_product_sync(commerce, books, bindings, pushed,
+                                 include_pending=include_pending, on_product=advance)
+    with app.session() as session:
         for job in plan.jobs:
             enqueue(session, link_id, job)
     click.echo(f"{plan.to_push} to push, {len(plan.already_there)} already in Accurate, "

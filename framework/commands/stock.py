@@ -9,7 +9,7 @@ from ..console import print_table
 from ..links import build_accounting, build_commerce, get_link
 from ..queue import enqueue
 from ..runner import Runner
-from ..stock import plan_stock_pull, stock_jobs
+from ..stock import awaiting_invoice, plan_stock_pull, stock_jobs
 
 
 @click.group()
@@ -39,8 +39,10 @@ def pull(app, link_id, store_warehouse, dry_run, yes) -> None:
                     else warehouse_bindings(session, link_id))
         if not bindings:
             require_bound(session, link, "<any>")
-        with build_commerce(app, link) as commerce, build_accounting(app, link) as books:
-            changes = plan_stock_pull(session, link, commerce, books, bindings)
+        awaiting = {b.store_warehouse_id: awaiting_invoice(session, link_id, b.store_warehouse_id)
+                    for b in bindings}
+    with build_commerce(app, link) as commerce, build_accounting(app, link) as books:
+        changes = plan_stock_pull(commerce, books, bindings, awaiting)
     changing = [c for c in changes if c.changes]
     print_table(f"Stock changes for {link_id}",
                 ["SKU", "store wh", "store now", "Accurate on hand", "awaiting invoice", "new"],

@@ -1,0 +1,149 @@
+"""The ``jembatan demo`` command: the seeds' flow, in order, against local emulators."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from framework.app import App
+from framework.commands.accounts import map_command
+from framework.commands.check import check
+from framework.commands.orders import sync as orders_sync
+from framework.commands.products import sync as products_sync
+from framework.commands.stock import pull as stock_pull
+from framework.commands.warehouses import bind
+from framework.domain import OrderState
+from framework.emulation import start_in_thread
+from framework.links import create_link
+from framework.runner import Runner
+from framework.web import create_web_app
+
+from .story import PHASES, plan_orders, play_phase
+from .summary import print_summary, sample_stock
+from .world import WAREHOUSE, World, create_old_orders, link_settings, start_world
+
+DEMO_DATABASE = Path("jembatan-demo.db")
+
+
+@click.command()
+@click.option("--keep-running", is_flag=True,
+              help="Keep the emulators and the web page up afterwards (Ctrl-C to stop).")
+@click.option("--products", default=120, show_default=True,
+              help="Products per store (each with 1-4 variant SKUs).")
+@click.option("--orders", "per_scenario", default=4, show_default=True,
+              help="Orders per scenario per store (7 scenarios).")
+@click.option("--seed", default=7, show_default=True, help="Seed for the generated data.")
+@click.pass_obj
+def demo(lazy_app, keep_running, products, per_scenario, seed) -> None:
+    """Run the seed guides' whole flow against local Accurate, Ginee and Forstok emulators.
+
+    Starts the three emulators on loopback ports, links a Ginee store and a Forstok store to
+    two Accurate databases (on ./jembatan-demo.db unless --database is given), then: check
+    (showing the two planted problems), product sync, stock pull, a day of orders (paid,
+    unpaid, cancelled before and after shipping, first seen already shipped, returned,
+    duplicated webhooks), the worker until the queue is drained, and a summary of what
+    reached Accurate. Exits 0 and leaves nothing running unless --keep-running.
+    """
+    explicit = getattr(lazy_app, "database_url", None)
+    if not explicit:
+        for path in (DEMO_DATABASE, Path(f"{DEMO_DATABASE}-wal"), Path(f"{DEMO_DATABASE}-shm")):
+            path.unlink(missing_ok=True)
+    app = App.create(explicit or f"sqlite:///{DEMO_DATABASE}")
+    world = start_world(seed, products)
+    web = start_in_thread(create_web_app(app))
+    try:
+        _run(app, world, web.base_url, per_scenario, seed)
+        if keep_running:
+            _wait(world, web.base_url)
+    finally:
+        web.stop()
+        world.stop()
+
+
+def _run(app: App, world: World, web_url: str, per_scenario: int, seed: int) -> None:
+    ctx = click.get_current_context()
+    ctx.obj = app
+    integrated_at = datetime.now(UTC)
+    _step("1. Connect each store to its own Accurate database (one link each)")
+    for store in world.stores:
+        create_old_orders(store, integrated_at)
+        with app.session() as session:
+            create_link(session, app.secrets, id=store.link_id, name=store.link_id,
+                        integrated_at=integrated_at, features=_features(store.platform),
+                        **link_settings(world, store))
+        click.echo(f"  {store.link_id}: {store.platform} → Accurate database "
+                   f"{store.database_id}, live since {integrated_at:%H:%M:%S} UTC")
+    _step("2. Bind warehouses one-to-one and map accounts")
+    for store in world.stores:
+        ctx.invoke(bind, link_id=store.link_id, store_warehouse=str(store.warehouse_id),
+                   accounting_warehouse=WAREHOUSE)
+        for role, number, channel in (("customer", "C.MARKETPLACE", ""),
+                                      ("customer", "C.SHOPEE", "SHOPEE"), ("bank", "1101", ""),
+                                      ("shipping_fee", "4102", ""), ("discount", "4103", "")):
+            ctx.invoke(map_command, link_id=store.link_id, role=role, number=number,
+                       channel=channel)
+    _step("3. Pre-flight check (the demo planted a renamed SKU and a pending action)")
+    for store in world.stores:
+        with contextlib.suppress(click.ClickException):
+            ctx.invoke(check, link_id=store.link_id)
+    _step("4. Product sync, store → Accurate (new SKUs only; pending actions held back)")
+    for store in world.stores:
+        ctx.invoke(products_sync, link_id=store.link_id, store_warehouse=None,
+                   include_pending=False)
+    _step("5. Stock pull, Accurate → store (overwrites store stock; --yes given)")
+    before = sample_stock(world)
+    for store in world.stores:
+        ctx.invoke(stock_pull, link_id=store.link_id, store_warehouse=None, dry_run=False,
+                   yes=True)
+    _step("6. A day of orders: webhooks (with duplicates), polling, worker")
+    _play_day(app, world, web_url, per_scenario, seed)
+    print_summary(app, world, before)
+
+
+def _play_day(app: App, world: World, web_url: str, per_scenario: int, seed: int) -> None:
+    ctx = click.get_current_context()
+    planned = {store.link_id: plan_orders(store, per_scenario, seed) for store in world.stores}
+    for store in world.stores:
+        store.emulator.set_webhook(f"{web_url}/webhooks/{store.link_id}", duplicate_rate=0.3,
+                                   shuffle=True)
+        store.planned = planned[store.link_id]
+    for phase in range(PHASES):
+        click.echo(f"  phase {phase + 1} of {PHASES}")
+        for store in world.stores:
+            events = play_phase(store, planned[store.link_id], phase)
+            if phase == 1:  # the old orders move on too, after the integration
+                for order_id, scenario in list(store.order_ids.items()):
+                    if scenario == "before integration":
+                        store.emulator.advance_order(
+                            order_id, store.statuses[OrderState.READY_TO_SHIP])
+                        events += 1
+            accepted = store.emulator.flush_webhooks()
+            click.echo(f"    {store.link_id}: {events} store events, {accepted} webhooks "
+                       "delivered")
+        ctx.invoke(orders_sync, link_id=None)
+        counts = Runner(app).run_burst()
+        click.echo(f"    worker: {dict(counts)}")
+
+
+def _features(platform: str) -> dict[str, bool]:
+    # Ginee link: invoices with Auto Paid receipts; Forstok link: invoices only.
+    return {"invoice": True, "auto_paid": platform == "ginee"}
+
+
+def _step(title: str) -> None:
+    click.secho(f"\n{title}", bold=True)
+
+
+def _wait(world: World, web_url: str) -> None:
+    click.echo(f"\nStatus page and webhooks: {web_url}")
+    click.echo(f"Accurate emulator: {world.accurate.base_url}")
+    for store in world.stores:
+        click.echo(f"{store.platform} emulator: {store.emulator.base_url}")
+    click.echo("Press Ctrl-C to stop.")
+    with contextlib.suppress(KeyboardInterrupt):
+        while True:
+            time.sleep(1)
