@@ -61,10 +61,16 @@ def require_bound(session: Session, link: Link, store_warehouse_id: str) -> Ware
     for binding in warehouse_bindings(session, link.id):
         if binding.store_warehouse_id == store_warehouse_id:
             return binding
-    raise ConfigError(
-        f"store warehouse {store_warehouse_id} is not bound on link {link.id}; "
-        "nothing operates on an unbound warehouse",
-        fix=f"jembatan warehouses bind --link {link.id} {store_warehouse_id} <ACCURATE-WAREHOUSE>")
+    raise unbound_warehouse(link.id, store_warehouse_id)
+
+
+def unbound_warehouse(link_id: str, store_warehouse_id: str | None) -> ConfigError:
+    """The one error for anything that touches an unbound store warehouse."""
+    shown = store_warehouse_id or "STORE-WAREHOUSE"
+    return ConfigError(
+        f"store warehouse {shown} is not bound on link {link_id}; nothing operates on an "
+        "unbound warehouse",
+        fix=f"jembatan warehouses bind --link {link_id} {shown} <ACCURATE-WAREHOUSE>")
 
 
 def account_mappings(session: Session, link_id: str) -> list[AccountMapping]:

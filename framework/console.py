@@ -14,8 +14,8 @@ from rich.table import Table
 
 
 def console() -> Console:
-    """Return a console on stdout (plain text when stdout is not a terminal)."""
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+    """Return a console on stdout; piped, rows are never wrapped (one line per row, for grep)."""
+    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 1000)
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -48,7 +48,7 @@ class IntegrationError(Exception):
 
     def __str__(self) -> str:
         if self.fix:
-            return f"{self.message} Fix: {self.fix}"
+            return f"{_sentence(self.message)} Fix: {self.fix}"
         return self.message
 
     @property
@@ -125,7 +125,7 @@ class ProviderAPIError(IntegrationError):
         if self.request_id:
             text += f" [request {self.request_id}]"
         if self.fix:
-            text += f" Fix: {self.fix}"
+            text = f"{_sentence(text)} Fix: {self.fix}"
         return text
 
 
@@ -162,3 +162,8 @@ def provider_error(action: ErrorAction, message: str, **details: object) -> Prov
     every plugin maps errors the same way.
     """
     return _ACTION_CLASSES[action](message, **details)  # type: ignore[arg-type]
+
+
+def _sentence(text: str) -> str:
+    """End ``text`` with a full stop, so the fix that follows reads as its own sentence."""
+    return text if text.endswith((".", "!", "?", ":", ";")) else f"{text}."

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .connectors import AccountingConnector, CommerceConnector, Connector
+from .configuration import unbound_warehouse
 from .errors import ConfigError
 from .jobs import (
     AccountRole,
@@ -115,11 +116,7 @@ class DatabaseJobContext:
         for row in rows:
             if row.store_warehouse_id == store_warehouse_id:
                 return row.accounting_warehouse
-        shown = store_warehouse_id or "STORE_WH"
-        raise ConfigError(
-            f"store warehouse {store_warehouse_id!r} is not bound to an accounting warehouse "
-            f"on link {self.link.id}",
-            fix=f"`jembatan warehouses bind --link {self.link.id} {shown} ACCOUNTING_WH`")
+        raise unbound_warehouse(self.link.id, store_warehouse_id)
 
     def account(self, role: AccountRole, qualifier: str = "") -> str:
         """Return the mapped account or customer for ``role`` (the qualifier, else the default).

@@ -18,15 +18,19 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .configuration import require_bound, warehouse_bindings
 from .connectors import AccountingConnector, CommerceConnector
 from .domain import Order, OrderState, StockLevel
 from .errors import PermanentError
 from .jobs import JobContext, JobRequest, JobStatus, RecordKind, RecordStatus
+from .links import build_accounting, build_commerce, get_link
 from .models import Job, OrderRecord, WarehouseBinding
+from .queue import enqueue
 
 SET_STORE_STOCK = "core.set_store_stock"
 BATCH_SIZE = 100
@@ -77,6 +81,34 @@ def plan_stock_pull(commerce: CommerceConnector, accounting: AccountingConnector
                                        binding.accounting_warehouse, store[sku], books[sku],
                                        awaiting.get(sku, 0)))
     return changes
+
+
+def prepare_stock_pull(app: Any, link_id: str,
+                       store_warehouse: str | None = None) -> list[StockChange]:
+    """Read both sides and return the pull's lines for one link (every bound warehouse).
+
+    The database is read first and released before the platforms are asked, so a slow
+    platform never holds a database lock.
+
+    Raises:
+        ConfigError: ``store_warehouse`` (or, without it, every warehouse) is unbound.
+    """
+    with app.session() as session:
+        link = get_link(session, link_id)
+        bindings = ([require_bound(session, link, store_warehouse)] if store_warehouse
+                    else warehouse_bindings(session, link_id))
+        if not bindings:
+            require_bound(session, link, "<any>")
+        awaiting = {b.store_warehouse_id: awaiting_invoice(session, link_id, b.store_warehouse_id)
+                    for b in bindings}
+    with build_commerce(app, link) as commerce, build_accounting(app, link) as books:
+        return plan_stock_pull(commerce, books, bindings, awaiting)
+
+
+def queue_stock_pull(app: Any, link_id: str, changes: Iterable[StockChange]) -> int:
+    """Queue the store stock updates for the changing lines; return the jobs queued."""
+    with app.session() as session:
+        return sum(enqueue(session, link_id, job) is not None for job in stock_jobs(changes))
 
 
 def awaiting_invoice(session: Session, link_id: str, store_warehouse_id: str) -> Counter[str]:

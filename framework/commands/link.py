@@ -58,7 +58,7 @@ def create(app, link_id, commerce, accounting, name, store_setting, store_creden
     registry = app.plugins.registry
     registry.commerce(commerce)
     registry.accounting(accounting)
-    live = (integrated_at.replace(tzinfo=UTC) if integrated_at else utcnow())
+    live = integrated_at.replace(tzinfo=UTC) if integrated_at else _this_second()
     with app.session() as session:
         create_link(session, app.secrets, id=link_id, name=name or link_id,
                     commerce=commerce, accounting=accounting,
@@ -142,7 +142,7 @@ def reconnect(app, link_id, accounting_setting, accounting_credential) -> None:
         l.accounting_credentials = app.secrets.encrypt(
             parse_pairs(accounting_credential, "--accounting-credential"))
         l.disconnected_at = None
-        l.integrated_at = utcnow()
+        l.integrated_at = _this_second()
         l.order_cursor = None
     click.echo(f"link {link_id} reconnected; orders created from now on are sent")
 
@@ -170,6 +170,12 @@ def set_command(app, link_id, store_setting, accounting_setting) -> None:
                                                                     "--store-setting")}
         l.accounting_settings = {**l.accounting_settings, **accounting}
     click.echo(f"link {link_id} updated")
+
+
+def _this_second() -> datetime:
+    # Stores report order times in whole seconds: an order placed in the second the link
+    # went live is after the integration, not before it.
+    return utcnow().replace(microsecond=0)
 
 
 def _when(moment: datetime | None) -> str:

@@ -63,16 +63,30 @@ def sync(app, link_id, store_warehouse, include_pending) -> None:
 @click.option("--limit", default=50, show_default=True, help="Rows to show.")
 @click.pass_obj
 def show(app, link_id, limit) -> None:
-    """Show the products pushed to Accurate (the seeds' Product Information view)."""
+    """Show the products pushed to Accurate with their stock per bound Accurate warehouse.
+
+    The seeds' "Warehouse – Accurate Warehouse – Product Information" view: every SKU
+    jembatan pushed, its Accurate id, and Accurate's on-hand in each bound warehouse now.
+    """
     with app.session() as session:
-        get_link(session, link_id)
+        link = get_link(session, link_id)
+        warehouses = [b.accounting_warehouse for b in warehouse_bindings(session, link_id)]
         rows = session.execute(
             select(DocumentBindingRow.ref, DocumentBindingRow.accounting_id,
                    DocumentBindingRow.created_at)
             .where(DocumentBindingRow.link_id == link_id, DocumentBindingRow.kind == ITEM)
             .order_by(DocumentBindingRow.ref).limit(limit)).all()
-    print_table(f"Products pushed by {link_id}", ["SKU", "Accurate id", "pushed at"],
-                [(sku, item_id, when.isoformat(timespec="seconds")) for sku, item_id, when in rows])
+    skus = [sku for sku, _id, _when in rows]
+    on_hand: dict[str, dict[str, int]] = {}
+    if skus:
+        with build_accounting(app, link) as accounting:
+            for warehouse in warehouses:
+                on_hand[warehouse] = {level.sku: level.quantity
+                                      for level in accounting.read_stock(warehouse, skus)}
+    print_table(f"Products pushed by {link_id}",
+                ["SKU", "Accurate id", *(f"on hand: {w}" for w in warehouses), "pushed at"],
+                [(sku, item_id, *(on_hand[w].get(sku, "-") for w in warehouses),
+                  when.isoformat(timespec="seconds")) for sku, item_id, when in rows])
 
 
 COMMANDS = [products]

@@ -21,14 +21,22 @@ def _app(obj: Any) -> Any:
     return obj.get() if hasattr(obj, "get") else obj
 
 
+#: the positional word operators type, as in the seeds' "Push Order Record"
+_WHAT = {"orders": "order", "products": "product", "stock": "stock", "order": "order",
+         "product": "product"}
+
+
 @click.command()
+@click.argument("what", required=False, metavar="[orders|products|stock]",
+                type=click.Choice(sorted(_WHAT)))
 @click.option("--failed", is_flag=True, help="Only records that failed (they need a fix).")
 @click.option("--kind", type=KINDS, help="Only order, product or stock records.")
 @click.option("--link", "link_id", metavar="LINK", help="Only this link's records.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1),
               help="Show at most this many, newest first.")
 @click.pass_obj
-def records(obj: Any, failed: bool, kind: str | None, link_id: str | None, limit: int) -> None:
+def records(obj: Any, what: str | None, failed: bool, kind: str | None,  # noqa: PLR0913
+            link_id: str | None, limit: int) -> None:
     r"""Show push records: what was sent for each order, product and stock level.
 
     Every record says what happened and, for a failure, why (with the platform's own
@@ -37,9 +45,11 @@ def records(obj: Any, failed: bool, kind: str | None, link_id: str | None, limit
     \b
     Examples:
       jembatan records --failed
-      jembatan records --kind order --link toko-ginee
+      jembatan records orders --link toko-ginee      (the seeds' Push Order Record)
+      jembatan records stock --failed                (the seeds' Push Stock Record)
       jembatan repush 42
     """
+    kind = _WHAT[what] if what else kind
     try:
         with _app(obj).session() as session:
             if link_id is not None:

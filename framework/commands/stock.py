@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..configuration import require_bound, warehouse_bindings
 from ..console import print_table
-from ..links import build_accounting, build_commerce, get_link
-from ..queue import enqueue
 from ..runner import Runner
-from ..stock import awaiting_invoice, plan_stock_pull, stock_jobs
+from ..stock import prepare_stock_pull, queue_stock_pull
 
 
 @click.group()
@@ -33,16 +30,7 @@ def pull(app, link_id, store_warehouse, dry_run, yes) -> None:
                           invoice has not reached Accurate yet
     SKUs present on one side only are left alone. Shows the changes first and asks.
     """
-    with app.session() as session:
-        link = get_link(session, link_id)
-        bindings = ([require_bound(session, link, store_warehouse)] if store_warehouse
-                    else warehouse_bindings(session, link_id))
-        if not bindings:
-            require_bound(session, link, "<any>")
-        awaiting = {b.store_warehouse_id: awaiting_invoice(session, link_id, b.store_warehouse_id)
-                    for b in bindings}
-    with build_commerce(app, link) as commerce, build_accounting(app, link) as books:
-        changes = plan_stock_pull(commerce, books, bindings, awaiting)
+    changes = prepare_stock_pull(app, link_id, store_warehouse)
     changing = [c for c in changes if c.changes]
     print_table(f"Stock changes for {link_id}",
                 ["SKU", "store wh", "store now", "Accurate on hand", "awaiting invoice", "new"],
@@ -53,9 +41,7 @@ def pull(app, link_id, store_warehouse, dry_run, yes) -> None:
         return
     if not yes and not click.confirm("Overwrite the store's stock with these quantities?"):
         raise click.ClickException("not confirmed; store stock unchanged (use --yes)")
-    with app.session() as session:
-        for job in stock_jobs(changing):
-            enqueue(session, link_id, job)
+    queue_stock_pull(app, link_id, changing)
     click.echo(f"stock pushed: {Runner(app).run_burst()}")
 
 

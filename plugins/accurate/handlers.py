@@ -8,12 +8,15 @@ a retry of that job finds the invoice by number and only posts what is missing.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from framework import (
     AccountRole,
     Feature,
+    IntegrationError,
     JobContext,
     Order,
     OrderState,
@@ -21,6 +24,7 @@ from framework import (
     Product,
     RecordKind,
     RecordStatus,
+    TransientError,
 )
 
 from . import mapping
@@ -46,11 +50,32 @@ CLOSE_SALES_ORDER_JOB = "accurate.close_sales_order"
 NEEDS_OPERATOR_JOB = "accurate.order_needs_operator"
 CREATE_ITEMS_JOB = "accurate.create_items"
 OPERATOR = "operator"
+CLOSE_SALES_ORDER = "close_sales_order"
 ITEM = "item"
 
 
 def _order(ctx: JobContext) -> Order:
     return Order.model_validate(ctx.payload["order"])
+
+
+def records_failure(document: str) -> Callable[[Callable[[JobContext], None]],
+                                               Callable[[JobContext], None]]:
+    """Give a failure before anything is posted (a SKU missing, an account unmapped, a
+    warehouse unbound) a push record for ``document``, so `jembatan records --failed` shows
+    it with the fix and `jembatan repush` can send it again."""
+    def decorate(handler: Callable[[JobContext], None]) -> Callable[[JobContext], None]:
+        @functools.wraps(handler)
+        def run(ctx: JobContext) -> None:
+            try:
+                handler(ctx)
+            except IntegrationError as error:
+                status = (RecordStatus.PENDING if isinstance(error, TransientError)
+                          else RecordStatus.FAILED)
+                ctx.record(RecordKind.ORDER, _order(ctx).order_number, document, status,
+                           reason=str(error))
+                raise
+        return run
+    return decorate
 
 
 def post_sales_order(ctx: JobContext, order: Order) -> Posted:
@@ -65,6 +90,7 @@ def post_sales_order(ctx: JobContext, order: Order) -> Posted:
                          lambda: mapping.sales_order_body(order, accounts))
 
 
+@records_failure(SALES_ORDER)
 def handle_sales_order(ctx: JobContext) -> None:
     """Job ``accurate.sales_order``: the order entered waiting_payment."""
     post_sales_order(ctx, _order(ctx))
@@ -102,6 +128,7 @@ def post_sales_receipt(ctx: JobContext, order: Order, invoice: Posted) -> None:
                   lambda: mapping.sales_receipt_body(order, customer, bank, invoice.number))
 
 
+@records_failure(SALES_INVOICE)
 def handle_sales_invoice(ctx: JobContext) -> None:
     """Job ``accurate.sales_invoice``: sales order if missing, invoice, Auto Paid receipt."""
     order = _order(ctx)
@@ -111,11 +138,12 @@ def handle_sales_invoice(ctx: JobContext) -> None:
         post_sales_receipt(ctx, order, invoice)
 
 
+@records_failure(CLOSE_SALES_ORDER)
 def handle_close_sales_order(ctx: JobContext) -> None:
     """Job ``accurate.close_sales_order``: the order was cancelled before ready-to-ship."""
     order = _order(ctx)
     connector = accurate(ctx)
-    document = "close_sales_order"
+    document = CLOSE_SALES_ORDER
     posted = find_document(ctx, connector, order, SALES_ORDER)
     if posted is None:
         ctx.record(RecordKind.ORDER, order.order_number, document, RecordStatus.SKIPPED,
@@ -132,6 +160,7 @@ def handle_close_sales_order(ctx: JobContext) -> None:
                sent=body, received={"d": envelope.d, "r": envelope.r})
 
 
+@records_failure(OPERATOR)
 def handle_order_needs_operator(ctx: JobContext) -> None:
     """Job ``accurate.order_needs_operator``: cancelled after ready-to-ship, or returned."""
     order = _order(ctx)

@@ -133,6 +133,6 @@ def test_malformed_database_url_is_a_one_line_error():
 
 def test_unknown_link_is_a_one_line_error_with_the_fix(app, link):
     line = one_line_error(CliRunner().invoke(records, ["--link", "nope"], obj=app))
-    assert line == "Error: unknown link 'nope' Fix: `jembatan link list` shows the links"
+    assert line == "Error: unknown link 'nope'. Fix: `jembatan link list` shows the links"
     line = one_line_error(CliRunner().invoke(repush, ["--all-failed", "--link", "nope"], obj=app))
     assert "unknown link 'nope'" in line

@@ -86,7 +86,7 @@ def test_config_error_fails_naming_the_fix_command(app, link):
     script(app, "c", "config")
     Runner(app).run_burst()
     assert job(app, "c").last_error == (
-        "no bank is mapped on link shop Fix: `jembatan accounts map --link shop bank VALUE`")
+        "no bank is mapped on link shop. Fix: `jembatan accounts map --link shop bank VALUE`")
 
 
 def test_skippable_error_succeeds_with_the_reason(app, link):
@@ -167,7 +167,7 @@ def test_unbound_warehouse_and_customer_fallback(app, link):
         caught.value)
     with pytest.raises(ConfigError) as caught:
         ctx.accounting_warehouse("WH9")
-    assert str(caught.value).endswith("`jembatan warehouses bind --link shop WH9 ACCOUNTING_WH`")
+    assert str(caught.value).endswith("jembatan warehouses bind --link shop WH9 <ACCURATE-WAREHOUSE>")
     with app.session() as session:
         session.add(WarehouseBinding(link_id="shop", store_warehouse_id="WH9",
                                      accounting_warehouse="Utama"))

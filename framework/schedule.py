@@ -1,0 +1,114 @@
+"""What a long-running worker does besides running jobs: poll orders and keep stock in step.
+
+``jembatan worker`` (without ``--burst``) runs these as the runner's periodic tasks:
+
+- every ``poll_seconds``: poll every connected link's orders (webhooks are the fast path, the
+  poll is the safety net that never misses an order: it reads with an overlap window);
+- every ``stock_seconds``, and sooner when an order of the link reached ready to ship since the
+  last pull (its invoice lowers Accurate's on-hand): a stock pull for links whose
+  ``stock_sync`` feature is on.
+
+Each link is handled on its own: a link whose platform is down is logged and retried at the
+next tick; the others carry on.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from .configuration import enabled_features
+from .domain import OrderState
+from .errors import IntegrationError
+from .intake import sync_orders
+from .jobs import Feature
+from .models import Link, OrderRecord, OrderTransition, utcnow
+from .runner import PeriodicTask
+from .stock import prepare_stock_pull, queue_stock_pull
+
+log = logging.getLogger(__name__)
+
+#: how often the stock-sync task looks whether a pull is due
+STOCK_TICK_SECONDS = 15.0
+
+
+def connected_links(app: Any) -> list[Link]:
+    """Return every link that is not disconnected, by id."""
+    with app.session() as session:
+        links = session.scalars(select(Link).where(Link.disconnected_at.is_(None))
+                                .order_by(Link.id)).all()
+        session.expunge_all()
+        return list(links)
+
+
+def poll_orders(app: Any) -> None:
+    """Poll once every connected link's orders; a failing link does not stop the others."""
+    for link in connected_links(app):
+        try:
+            summary = sync_orders(app, link.id)
+        except IntegrationError as error:
+            log.warning("polling orders of %s failed: %s", link.id, error)
+            continue
+        log.info("polled %s: %d results, %d jobs queued", link.id, len(summary.results),
+                 summary.jobs_queued)
+
+
+@dataclass
+class StockSync:
+    """The periodic stock pull of links with ``stock_sync`` on (callable as a task)."""
+
+    interval_seconds: float
+    last_pull: dict[str, datetime] = field(default_factory=dict)
+
+    def __call__(self, app: Any) -> None:
+        """Pull stock for every stock-sync link that is due."""
+        for link in connected_links(app):
+            if Feature.STOCK_SYNC not in enabled_features(link):
+                continue
+            if self.due(app, link.id):
+                self.pull(app, link.id)
+
+    def due(self, app: Any, link_id: str) -> bool:
+        """Due when never pulled, when the interval passed, or after a ready-to-ship order."""
+        last = self.last_pull.get(link_id)
+        if last is None or (utcnow() - last).total_seconds() >= self.interval_seconds:
+            return True
+        return shipped_since(app, link_id, last) > 0
+
+    def pull(self, app: Any, link_id: str) -> None:
+        """Plan and queue one link's pull; the jobs run like any other."""
+        started = utcnow()
+        try:
+            changes = prepare_stock_pull(app, link_id)
+        except IntegrationError as error:
+            log.warning("stock sync of %s skipped: %s", link_id, error)
+            return
+        queued = queue_stock_pull(app, link_id, [c for c in changes if c.changes])
+        self.last_pull[link_id] = started
+        log.info("stock sync of %s: %d jobs queued", link_id, queued)
+
+
+def shipped_since(app: Any, link_id: str, moment: datetime) -> int:
+    """Count the link's orders that entered ready to ship after ``moment``."""
+    with app.session() as session:
+        return session.scalar(
+            select(func.count()).select_from(OrderTransition)
+            .join(OrderRecord, OrderRecord.id == OrderTransition.order_id)
+            .where(OrderRecord.link_id == link_id,
+                   OrderTransition.to_state == OrderState.READY_TO_SHIP,
+                   OrderTransition.ignored.is_(False),
+                   OrderTransition.occurred_at > moment)) or 0
+
+
+def worker_tasks(poll_seconds: float, stock_seconds: float) -> list[PeriodicTask]:
+    """Return the worker's periodic tasks; an interval of 0 switches a task off."""
+    tasks: list[PeriodicTask] = []
+    if poll_seconds > 0:
+        tasks.append((poll_seconds, poll_orders))
+    if stock_seconds > 0:
+        tasks.append((STOCK_TICK_SECONDS, StockSync(stock_seconds)))
+    return tasks
