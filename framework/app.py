@@ -15,15 +15,23 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .db import database_url as resolve_database_url
 from .db import make_engine, make_session_factory, migrate
+from .errors import ConfigError
 from .plugins import PluginManager, make_plugin_manager
 from .ratelimit import DatabaseGate
 from .secrets import SecretBox
 
 PeriodicTask = tuple[float, Callable[["App"], Any]]
+
+
+def safe_url(url: str) -> str:
+    """The database URL with any password hidden, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 class App:
@@ -65,7 +73,15 @@ class App:
         with self._lock:  # runner threads may all reach for it first at the same moment
             if self._engine is None:
                 engine = make_engine(self.database_url)
-                migrate(engine)
+                try:
+                    migrate(engine)
+                except OperationalError as error:
+                    engine.dispose()
+                    raise ConfigError(
+                        f"cannot open the database {safe_url(self.database_url)}: "
+                        f"{str(error.orig or error).splitlines()[0]}",
+                        fix="check the server is running and the URL (--database or "
+                            "JEMBATAN_DATABASE_URL)") from None
                 self._engine = engine
                 self._session_factory = make_session_factory(engine)
             return self._engine

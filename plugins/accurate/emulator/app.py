@@ -98,6 +98,11 @@ class AccurateEmulator(Emulator):
             return (item.on_hand.get(warehouse, Decimal(0)),
                     item.reserved.get(warehouse, Decimal(0)))
 
+    def set_on_hand(self, db_id: int, item_no: str, warehouse: str, quantity: int) -> None:
+        """Set an item's on-hand in a warehouse (a stock opname done in Accurate's UI)."""
+        with self.lock:
+            self.databases[db_id].items[item_no].on_hand[warehouse] = Decimal(quantity)
+
     def api_token_for(self, db_id: int) -> str:
         """Return the API token of a database (created on first use)."""
         with self.lock:

@@ -1,0 +1,88 @@
+"""The long-running worker and the demo, as real processes."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from framework.emulation import free_port
+
+from jembatan_demo.world import WAREHOUSE
+
+from .conftest import S, Scene
+
+JEMBATAN = [sys.executable, "-m", "framework"]
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass; return whether it held."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def test_the_worker_receives_polls_and_keeps_stock_in_step(scene: Scene) -> None:
+    scene.go_live("stock-sync", "auto-paid")
+    port = free_port()
+    worker = subprocess.Popen(
+        [*JEMBATAN, "--database", scene.jembatan.database_url, "worker", "--poll-every", "1",
+         "--stock-every", "3600", "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
+    try:
+        assert wait_for(lambda: _accepts(port)), "the worker never listened"
+        scene.store.emulator.set_webhook(f"http://127.0.0.1:{port}/webhooks/{scene.link}",
+                                         duplicate_rate=0.5)
+        sku, counted = scene.store.skus[0], scene.store.skus[1]
+        order_id = scene.order(state=S.PAID, quantity=2)
+        scene.store.emulator.flush_webhooks()
+        assert wait_for(lambda: len(scene.order_documents("sales_order", order_id)) == 1)
+        on_hand = scene.on_hand(sku)
+        # A stock count in Accurate changes another SKU; only a pull can bring it to the store.
+        assert wait_for(lambda: scene.store_stock(counted) == scene.on_hand(counted))
+        scene.accurate.set_on_hand(scene.store.database_id, counted, WAREHOUSE, 7)
+        scene.move(order_id, S.READY_TO_SHIP)  # no webhook flushed: the poll must find it
+        assert wait_for(lambda: len(scene.order_documents("sales_receipt", order_id)) == 1)
+        assert scene.on_hand(sku) == on_hand - 2
+        # Stock sync after the invoice (the schedule is an hour): the store has Accurate's
+        # on-hand again, for the invoiced SKU and for the counted one.
+        assert wait_for(lambda: scene.store_stock(counted) == 7)
+        assert scene.store_stock(sku) == scene.on_hand(sku)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 0, output
+    assert "Traceback" not in output
+    assert len(scene.order_documents("sales_invoice", order_id)) == 1
+
+
+def _accepts(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_the_demo_runs_and_its_summary_matches_what_the_emulators_hold(tmp_path: Path) -> None:
+    result = subprocess.run([*JEMBATAN, "demo", "--products", "10", "--orders", "1"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = result.stdout.split("\nSummary", 1)[1]
+    rows = re.findall(r"│ (toko-\w+)\s+│ (\w+)\s+│ (\d+)\s+│ (\d+)\s+│ (.) │", summary)
+    assert len(rows) == 8  # two links x SO, SI, SR, closed SO
+    for link, document, held, expected, mark in rows:
+        assert held == expected and mark == "✓", f"{link} {document}: {held} != {expected}"
+    assert re.search(r"jobs: succeeded \d+$", summary, re.MULTILINE)
+    for planted in ("sku-name-mismatch", "sku-pending-action"):
+        assert planted in result.stdout
+    assert "Traceback" not in result.stderr
