@@ -64,6 +64,21 @@ def require_bound(session: Session, link: Link, store_warehouse_id: str) -> Ware
     raise unbound_warehouse(link.id, store_warehouse_id)
 
 
+def bindings_to_operate(session: Session, link: Link,
+                        store_warehouse_id: str | None = None) -> list[WarehouseBinding]:
+    """Return the binding of ``store_warehouse_id``, or every binding of the link.
+
+    Raises:
+        ConfigError: that warehouse is unbound, or (without one) no warehouse is bound.
+    """
+    if store_warehouse_id is not None:
+        return [require_bound(session, link, store_warehouse_id)]
+    bindings = warehouse_bindings(session, link.id)
+    if not bindings:
+        raise unbound_warehouse(link.id, None)
+    return bindings
+
+
 def unbound_warehouse(link_id: str, store_warehouse_id: str | None) -> ConfigError:
     """The one error for anything that touches an unbound store warehouse."""
     shown = store_warehouse_id or "STORE-WAREHOUSE"

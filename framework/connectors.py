@@ -70,6 +70,9 @@ class Connector(ABC):
     title: ClassVar[str]
     #: names of credential fields (all encrypted at rest), e.g. ``("access_key", "secret_key")``.
     credential_fields: ClassVar[tuple[str, ...]] = ()
+    #: credentials the connector obtains and saves itself (tokens, sessions, hosts); dropped
+    #: when the operator replaces a secret, so the next call obtains fresh ones.
+    derived_credentials: ClassVar[tuple[str, ...]] = ()
     #: names of non-secret settings with their help text, e.g. ``{"base_url": "…"}``.
     setting_fields: ClassVar[Mapping[str, str]] = {}
 

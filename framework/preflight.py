@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from itertools import islice
 
 from .checks import CheckContext, Problem, Severity
-from .domain import Product
+from .domain import Product, Warehouse
+from .errors import IntegrationError
 from .jobs import AccountRole, Feature
 
 BATCH_SIZE = 100
@@ -21,21 +22,30 @@ BATCH_SIZE = 100
 
 def generic_problems(context: CheckContext) -> list[Problem]:
     """Run every generic check for one link."""
-    problems = _warehouse_problems(context)
+    try:
+        store_warehouses = list(context.commerce.list_warehouses())
+    except IntegrationError as error:
+        # Nothing else can be checked through a store that refuses the link's credentials.
+        return [Problem("store-access", context.link.id,
+                        f"the store refused the link's credentials: {error.message}",
+                        error.fix or f"check the store credentials: jembatan link show "
+                                      f"{context.link.id}")]
+    problems = _warehouse_problems(context, store_warehouses)
     problems += _mapping_problems(context)
     if context.bindings:
         problems += _catalogue_problems(context)
     return problems
 
 
-def _warehouse_problems(context: CheckContext) -> list[Problem]:
+def _warehouse_problems(context: CheckContext,
+                        store_warehouses: list[Warehouse]) -> list[Problem]:
     link_id = context.link.id
     problems = []
     if not context.bindings:
         problems.append(Problem(
             "no-warehouse-bound", link_id, "no store warehouse is bound; nothing can sync",
             f"jembatan warehouses bind --link {link_id} <STORE-WAREHOUSE> <ACCURATE-WAREHOUSE>"))
-    for warehouse in context.commerce.list_warehouses():
+    for warehouse in store_warehouses:
         if warehouse.id not in context.bindings:
             problems.append(Problem(
                 "unbound-warehouse", f"{warehouse.id} ({warehouse.name})",

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .configuration import require_bound, warehouse_bindings
+from .configuration import bindings_to_operate
 from .connectors import AccountingConnector, CommerceConnector
 from .domain import Order, OrderState, StockLevel
 from .errors import PermanentError
@@ -95,10 +95,7 @@ def prepare_stock_pull(app: Any, link_id: str,
     """
     with app.session() as session:
         link = get_link(session, link_id)
-        bindings = ([require_bound(session, link, store_warehouse)] if store_warehouse
-                    else warehouse_bindings(session, link_id))
-        if not bindings:
-            require_bound(session, link, "<any>")
+        bindings = bindings_to_operate(session, link, store_warehouse)
         awaiting = {b.store_warehouse_id: awaiting_invoice(session, link_id, b.store_warehouse_id)
                     for b in bindings}
     with build_commerce(app, link) as commerce, build_accounting(app, link) as books:

@@ -152,9 +152,19 @@ def reconnect(app, link_id, accounting_setting, accounting_credential) -> None:
 @click.option("--store-setting", multiple=True, metavar="KEY=VALUE", help="Store setting.")
 @click.option("--accounting-setting", multiple=True, metavar="KEY=VALUE",
               help="Accounting setting; the database cannot change on a connected link.")
+@click.option("--store-credential", multiple=True, metavar="KEY=VALUE",
+              help="Replace a store secret (rotated keys); env:VAR reads the environment.")
+@click.option("--accounting-credential", multiple=True, metavar="KEY=VALUE",
+              help="Replace an accounting secret (a new API token for the same database).")
 @click.pass_obj
-def set_command(app, link_id, store_setting, accounting_setting) -> None:
-    """Change non-secret settings of a link (base URLs and the like)."""
+def set_command(app, link_id, store_setting, accounting_setting,  # noqa: PLR0913
+                store_credential, accounting_credential) -> None:
+    """Change a link's settings or replace its secrets; the database stays the same.
+
+    \b
+    Example (rotated Ginee keys):
+      jembatan link set toko --store-credential secret_key=env:GINEE_SECRET
+    """
     accounting = parse_pairs(accounting_setting, "--accounting-setting")
     with app.session() as session:
         l = get_link(session, link_id)
@@ -169,6 +179,17 @@ def set_command(app, link_id, store_setting, accounting_setting) -> None:
         l.commerce_settings = {**l.commerce_settings, **parse_pairs(store_setting,
                                                                     "--store-setting")}
         l.accounting_settings = {**l.accounting_settings, **accounting}
+        registry = app.plugins.registry
+        for column, pairs, option, connector in (
+                ("commerce_credentials", store_credential, "--store-credential",
+                 registry.commerce(l.commerce)),
+                ("accounting_credentials", accounting_credential, "--accounting-credential",
+                 registry.accounting(l.accounting))):
+            if pairs:
+                current = app.secrets.decrypt(getattr(l, column)) if getattr(l, column) else {}
+                kept = {k: v for k, v in current.items()
+                        if k not in connector.derived_credentials}  # stale with the new secret
+                setattr(l, column, app.secrets.encrypt({**kept, **parse_pairs(pairs, option)}))
     click.echo(f"link {link_id} updated")
 
 

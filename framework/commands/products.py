@@ -6,7 +6,7 @@ import click
 from sqlalchemy import select
 
 from ..catalogue import ITEM, plan_product_sync, pushed_skus
-from ..configuration import require_bound, warehouse_bindings
+from ..configuration import bindings_to_operate, warehouse_bindings
 from ..console import print_table, progress
 from ..links import build_accounting, build_commerce, get_link
 from ..models import DocumentBindingRow
@@ -35,10 +35,7 @@ def sync(app, link_id, store_warehouse, include_pending) -> None:
     """
     with app.session() as session:
         link = get_link(session, link_id)
-        bindings = ([require_bound(session, link, store_warehouse)] if store_warehouse
-                    else warehouse_bindings(session, link_id))
-        if not bindings:
-            require_bound(session, link, "<any>")
+        bindings = bindings_to_operate(session, link, store_warehouse)
         pushed = pushed_skus(session, link_id)
     # No session is held while both platforms are read: SQLite has one writer at a time.
     with build_commerce(app, link) as commerce, build_accounting(app, link) as books, \

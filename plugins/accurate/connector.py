@@ -40,6 +40,7 @@ class AccurateConnector(AccountingConnector):
     credential_fields: ClassVar[tuple[str, ...]] = (
         "api_token", "signature_secret", "client_id", "client_secret", "access_token",
         "refresh_token", "session", "host")
+    derived_credentials: ClassVar[tuple[str, ...]] = ("access_token", "session", "host")
     setting_fields: ClassVar[Mapping[str, str]] = {
         "auth": "api_token or oauth",
         "account_url": "account host, e.g. https://account.accurate.id (or an emulator)",

@@ -47,6 +47,7 @@ class ForstokConnector(CommerceConnector):
     name = "forstok"
     title = "Forstok"
     credential_fields = ("secret_key", "token")
+    derived_credentials = ("token",)
     setting_fields: Mapping[str, str] = {
         "auth_url": "root of Forstok's auth service, e.g. https://integration.forstok.com",
         "base_url": "root of Forstok's seller API, e.g. https://accounts.forstok.com",

@@ -82,14 +82,20 @@ class GineeConnector(CommerceConnector):
         missing = [key for key in self.credential_fields if not link.credentials.get(key)]
         if missing:
             raise ConfigError(f"Ginee link {link.link_id} has no {', '.join(missing)}",
-                              fix=f"jembatan link credentials {link.link_id} "
-                                  "--access-key ... --secret-key ...")
+                              fix=f"jembatan link set {link.link_id} --store-credential "
+                                  "access_key=env:GINEE_ACCESS_KEY --store-credential "
+                                  "secret_key=env:GINEE_SECRET_KEY")
+        country = str(link.settings.get("country") or "ID")
+        if country not in A.COUNTRIES:
+            raise ConfigError(f"Ginee link {link.link_id}: country {country!r} is not one of "
+                              f"{', '.join(A.COUNTRIES)}",
+                              fix=f"jembatan link set {link.link_id} --store-setting country=ID")
         self.clock = clock or utc_now
         self._secret_key = str(link.credentials["secret_key"])
         access_key = str(link.credentials["access_key"])
         self.client = GineeClient(
             str(link.settings.get("base_url") or DEFAULT_BASE_URL), access_key, self._secret_key,
-            country=str(link.settings.get("country") or "ID"), lane=lane_for(access_key),
+            country=country, lane=lane_for(access_key),
             gate=link.gate, transport=transport, retries=retries)
 
     def close(self) -> None:

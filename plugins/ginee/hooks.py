@@ -6,11 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from framework import hookimpl
-from framework.checks import CheckContext, Problem
 from framework.domain import OrderState
 
 from . import assumptions as A
-from .checks import check_ginee_link
 from .connector import GineeConnector
 from .emulator import GineeEmulator
 from .mapping import canonical_state
@@ -43,8 +41,3 @@ def register_emulators(register: Callable[[str, Callable[..., Any]], None]) -> N
     """Register the Ginee emulator."""
     register(PLATFORM, GineeEmulator)
 
-
-@hookimpl
-def check_link(context: CheckContext) -> list[Problem] | None:
-    """Report Ginee-specific problems of a link (country setting, refused keys)."""
-    return check_ginee_link(context)

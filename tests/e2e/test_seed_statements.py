@@ -227,3 +227,14 @@ def _store_settings(scene: Scene) -> list[str]:
     return [part for option, key in (("--store-setting", "commerce_settings"),
                                      ("--store-credential", "commerce_credentials"))
             for name, value in settings[key].items() for part in (option, f"{name}={value}")]
+
+
+def test_refused_store_keys_are_a_check_problem_and_can_be_replaced(scene: Scene) -> None:
+    scene.go_live(products=False)
+    right = _store_settings(scene)
+    secret = right[right.index(next(a for a in right if a.startswith("secret_key=")))]
+    scene.jembatan("link", "set", scene.link, "--store-credential", "secret_key=wrong")
+    flat = " ".join(scene.jembatan("check", "--link", scene.link, ok=False).output.split())
+    assert "store-access" in flat and "wrong" not in flat
+    scene.jembatan("link", "set", scene.link, "--store-credential", secret)
+    assert "store-access" not in scene.jembatan("check", "--link", scene.link, ok=False).output

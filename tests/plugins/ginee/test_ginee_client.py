@@ -28,9 +28,17 @@ def test_wrong_secret_is_a_config_error_with_ginee_message(emulator, clock, worl
 
 
 def test_missing_country_header_is_refused(emulator, clock, world):
-    with make_connector(emulator, clock, country="XX") as bad:
+    # The connector refuses such a link itself; the emulator refuses the raw request too.
+    from plugins.ginee.client import GineeClient
+
+    creds = emulator.credentials()
+    client = GineeClient(emulator.base_url, creds["access_key"], creds["secret_key"],
+                         country="XX")
+    try:
         with pytest.raises(ProviderPermanentError, match="X-Advai-Country"):
-            bad.list_warehouses()
+            next(client.iter_rows(api.WAREHOUSES))
+    finally:
+        client.close()
 
 
 def test_every_page_size_is_capped_at_100(connector, world):

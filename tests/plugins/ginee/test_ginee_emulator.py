@@ -119,17 +119,25 @@ def test_hooks_register_connector_lane_and_emulator():
     assert registry.emulators["ginee"] is GineeEmulator
 
 
-def test_check_link_reports_refused_keys_and_ignores_other_stores(emulator, clock, world):
+def test_check_reports_refused_keys_with_ginees_message(emulator, clock, world):
     from ginee_support import make_connector
 
-    from plugins.ginee.hooks import check_link
+    from framework.preflight import generic_problems
 
     info = LinkInfo(id="toko", commerce="ginee", accounting="accurate", features=frozenset(),
                     integrated_at=None)
-    with make_connector(emulator, clock) as good, make_connector(
-            emulator, clock, secret_key="wrong") as bad:
-        assert check_link(context=CheckContext(info, good, None)) == []
-        problems = check_link(context=CheckContext(info, bad, None))
-    assert [p.check for p in problems] == ["ginee-access"]
+    with make_connector(emulator, clock, secret_key="wrong") as bad:
+        problems = generic_problems(CheckContext(info, bad, None))
+    assert [p.check for p in problems] == ["store-access"]
     assert "Signature verification failed" in problems[0].message
-    assert check_link(context=CheckContext(info, object(), None)) is None
+
+
+def test_a_country_ginee_does_not_serve_is_refused_with_the_fix(emulator, clock):
+    from ginee_support import make_connector
+
+    from framework.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        make_connector(emulator, clock, country="XX")
+    assert "country 'XX' is not one of ID" in str(caught.value)
+    assert "--store-setting country=ID" in str(caught.value)
