@@ -1,7 +1,5 @@
 """jembatan's core: the public API plugins import (everything else may change)."""
 
-import pluggy
-
 from .checks import CheckContext, Problem, Severity
 from .connectors import (
     AccountingConnector,
@@ -48,16 +46,15 @@ from .jobs import (
     RecordKind,
     RecordStatus,
 )
-
-#: decorator for plugin hook implementations
-hookimpl = pluggy.HookimplMarker("jembatan")
+from .registration import StorePlugin, hookimpl
 
 __all__ = [
     "Account", "AccountRole", "AccountingConnector", "CheckContext", "CommerceConnector",
     "ConfigError", "Connector", "DocumentBinding", "ErrorAction", "Feature", "IntegrationError",
-    "ItemResult", "JobContext", "JobHandler", "JobRequest", "JobStatus", "LinkContext", "LinkInfo",
-    "OpenGate", "Order", "OrderLine", "OrderState", "PermanentError", "Problem", "Product", "Rejected",
-    "ProviderAPIError", "ProviderConfigError", "ProviderPermanentError", "ProviderTransientError",
-    "RecordKind", "RecordStatus", "RequestGate", "Severity", "SkippableError", "StockLevel",
-    "TransientError", "Warehouse", "WebhookHint", "hookimpl", "provider_error",
+    "ItemResult", "JobContext", "JobHandler", "JobRequest", "JobStatus", "LinkContext",
+    "LinkInfo", "OpenGate", "Order", "OrderLine", "OrderState", "PermanentError", "Problem",
+    "Product", "ProviderAPIError", "ProviderConfigError", "ProviderPermanentError",
+    "ProviderTransientError", "RecordKind", "RecordStatus", "Rejected", "RequestGate", "Severity",
+    "SkippableError", "StockLevel", "StorePlugin", "TransientError", "Warehouse", "WebhookHint",
+    "hookimpl", "provider_error",
 ]

@@ -85,11 +85,14 @@ class PluginManager(pluggy.PluginManager):
         self.registry = Registry()
 
     def load_modules(self, names: Iterable[str]) -> None:
-        """Import and register plugin modules by dotted name."""
+        """Import and register plugins by dotted name: ``module`` or ``module:object``."""
         for name in names:
-            module = importlib.import_module(name)
-            if not self.is_registered(module):
-                self.register(module, name=name)
+            module_name, _, attribute = name.partition(":")
+            plugin = importlib.import_module(module_name)
+            if attribute:
+                plugin = getattr(plugin, attribute)
+            if not self.is_registered(plugin):
+                self.register(plugin, name=name)
 
     def load_entry_points(self) -> None:
         """Register every plugin in the ``jembatan`` entry-point group."""
@@ -147,7 +150,9 @@ class PluginInfo:
 
 
 def _module_name(plugin: object) -> str:
-    return plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__name__
+    if isinstance(plugin, ModuleType):
+        return plugin.__name__
+    return getattr(plugin, "__name__", type(plugin).__name__)
 
 
 def make_plugin_manager(modules: Iterable[str] | None = None) -> PluginManager:

@@ -1,43 +1,13 @@
-"""Hook implementations of the ginee plugin: each one delegates to the plugin's modules."""
+"""The Ginee plugin's hooks: one ``StorePlugin`` (entry point ``plugins.ginee.hooks:plugin``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from framework import hookimpl
-from framework.domain import OrderState
+from framework import StorePlugin
 
 from . import assumptions as A
 from .connector import GineeConnector
-from .emulator import GineeEmulator
 from .mapping import canonical_state
 
-PLATFORM = GineeConnector.name
-
-
-@hookimpl
-def register_connectors(register: Callable[[type], None]) -> None:
-    """Register ``GineeConnector`` as the ``ginee`` commerce platform."""
-    register(GineeConnector)
-
-
-@hookimpl
-def map_order_status(platform: str, platform_status: str) -> OrderState | None:
-    """Map a Ginee order status; ``None`` for other platforms, ``PermanentError`` if unknown."""
-    if platform != PLATFORM:
-        return None
-    return canonical_state(platform_status)
-
-
-@hookimpl
-def register_lanes(register: Callable[[str, float, int], None]) -> None:
-    """Declare Ginee's limit: 10 requests per second per access key."""
-    register(PLATFORM, A.RATE_LIMIT_PER_SECOND, A.IN_FLIGHT_LIMIT)
-
-
-@hookimpl
-def register_emulators(register: Callable[[str, Callable[..., Any]], None]) -> None:
-    """Register the Ginee emulator."""
-    register(PLATFORM, GineeEmulator)
-
+#: Ginee allows 10 requests a second and 10 in flight per access key.
+plugin = StorePlugin(GineeConnector, canonical_state, per_second=A.RATE_LIMIT_PER_SECOND,
+                     in_flight=A.IN_FLIGHT_LIMIT, emulator="plugins.ginee.emulator:GineeEmulator")

@@ -238,3 +238,44 @@ def test_refused_store_keys_are_a_check_problem_and_can_be_replaced(scene: Scene
     assert "store-access" in flat and "wrong" not in flat
     scene.jembatan("link", "set", scene.link, "--store-credential", secret)
     assert "store-access" not in scene.jembatan("check", "--link", scene.link, ok=False).output
+
+
+def _wrong_token(scene: Scene) -> None:
+    scene.go_live()
+    scene.jembatan("link", "set", scene.link, "--accounting-credential", "api_token=not-a-token")
+
+
+def _revoked_scope(scene: Scene) -> None:
+    scene.go_live()
+    scene.accurate.revoke_scope(scene.store.database_id, "sales_order_save")
+
+
+def _no_products_in_accurate(scene: Scene) -> None:
+    scene.go_live(products=False)
+
+
+def _unmapped_accounts(scene: Scene) -> None:
+    scene.create_link()
+    scene.jembatan("warehouses", "bind", "--link", scene.link, str(scene.store.warehouse_id),
+                   WAREHOUSE)
+    scene.jembatan("products", "sync", "--link", scene.link)
+
+
+BAD_SETUPS = {
+    "wrong token": (_wrong_token, "jembatan accurate connect"),
+    "revoked scope": (_revoked_scope, "sales_order_save"),
+    "unknown SKU": (_no_products_in_accurate, "jembatan products sync"),
+    "unmapped account": (_unmapped_accounts, "jembatan accounts map"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SETUPS))
+def test_bad_setup_ends_as_a_record_whose_reason_names_the_fix(scene: Scene, case: str) -> None:
+    setup, fix = BAD_SETUPS[case]
+    setup(scene)
+    order_id = scene.order(state=S.PAID)
+    scene.sync()
+    assert not scene.order_documents("sales_order", order_id)
+    failed = scene.jembatan("records", "orders", "--failed", "--link", scene.link).output
+    assert scene.order_number(order_id) in failed and fix in failed, failed
+    assert "not-a-token" not in failed

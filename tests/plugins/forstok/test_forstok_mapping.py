@@ -28,7 +28,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def hook():
-    return make_plugin_manager(["plugins.forstok.hooks"]).hook
+    return make_plugin_manager(["plugins.forstok.hooks:plugin"]).hook
 
 
 @pytest.mark.parametrize(("status", "state"), EXPECTED.items())

@@ -14,7 +14,7 @@ from plugins.forstok.emulator import ForstokEmulator
 
 @pytest.fixture(scope="module")
 def manager():
-    return make_plugin_manager(["plugins.forstok.hooks"])
+    return make_plugin_manager(["plugins.forstok.hooks:plugin"])
 
 
 def test_registrations(manager):

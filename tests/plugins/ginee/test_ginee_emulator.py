@@ -111,12 +111,12 @@ def test_missing_credentials_are_a_config_error():
 
 
 def test_hooks_register_connector_lane_and_emulator():
-    manager = make_plugin_manager(["plugins.ginee.hooks"])
+    manager = make_plugin_manager(["plugins.ginee.hooks:plugin"])
     registry = manager.registry
     assert registry.commerce("ginee") is GineeConnector
     limit = registry.lane_limit("ginee:abc123")
     assert (limit.per_second, limit.in_flight) == (10, 10)
-    assert registry.emulators["ginee"] is GineeEmulator
+    assert isinstance(registry.emulators["ginee"](seed=1), GineeEmulator)
 
 
 def test_check_reports_refused_keys_with_ginees_message(emulator, clock, world):

@@ -33,7 +33,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def hook():
-    return make_plugin_manager(["plugins.ginee.hooks"]).hook
+    return make_plugin_manager(["plugins.ginee.hooks:plugin"]).hook
 
 
 @pytest.mark.parametrize(("status", "state"), sorted(EXPECTED.items()))
