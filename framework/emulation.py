@@ -113,8 +113,10 @@ class RequestMeter:
 
     def enter(self, key: str) -> bool:
         """Admit one request for ``key`` unless a limit would be exceeded."""
-        now = time.monotonic()
         with self._lock:
+            # Read the clock under the lock: arrivals must enter the window in time order,
+            # or an older arrival behind a newer one outlives its second and is over-counted.
+            now = time.monotonic()
             recent = self._recent.setdefault(key, deque())
             while recent and recent[0] <= now - 1.0:
                 recent.popleft()
