@@ -125,7 +125,7 @@ def _play_day(app: App, world: World, web_url: str, per_scenario: int, seed: int
             click.echo(f"    {store.link_id}: {events} store events, {accepted} webhooks "
                        "delivered")
         ctx.invoke(orders_sync, link_id=None)
-        counts = Runner(app).run_burst()
+        counts = Runner(app, concurrency=4).run_burst()  # the two links have separate lanes
         click.echo(f"    worker: {dict(counts)}")
 
 
