@@ -58,6 +58,7 @@ class JembatanGroup(click.Group):
     """A click group that turns jembatan's errors into one-line messages."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an ``IntegrationError`` becomes a one-line ``ClickException``."""
         try:
             return super().invoke(ctx)
         except IntegrationError as error:

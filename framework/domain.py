@@ -82,7 +82,8 @@ class Order(Canonical):
     @property
     def computed_total(self) -> Decimal:
         """Lines plus shipping minus the order discount; should equal ``total``."""
-        return sum((line.total for line in self.lines), Decimal(0)) + self.shipping_fee - self.discount
+        lines = sum((line.total for line in self.lines), Decimal(0))
+        return lines + self.shipping_fee - self.discount
 
 
 class Product(Canonical):

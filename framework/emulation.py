@@ -159,6 +159,7 @@ class FaultMiddleware:
         self.emulator = emulator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Apply the emulator's faults and meter to every platform request."""
         if scope["type"] != "http" or scope["path"].startswith("/_emulator"):
             await self.app(scope, receive, send)
             return

@@ -44,7 +44,7 @@ class IntakeSummary:
         return sum(result.jobs_queued for result in self.results)
 
 
-def sync_orders(app: Any, link_id: str, *, since: datetime | None = None,
+def sync_orders(app: Any, link_id: str, *, since: datetime | None = None,  # noqa: PLR0913
                 until: datetime | None = None, backfill: bool = False,
                 on_result: Callable[[IngestResult], None] | None = None) -> IntakeSummary:
     """Poll one link's orders updated since its cursor (minus the overlap) and ingest them.
@@ -77,7 +77,7 @@ def _poll_start(link: Any, until: datetime) -> datetime:
     return max(start, link.integrated_at) if link.integrated_at else start
 
 
-def _ingest_one(app: Any, info: Any, link_id: str, item: Any, backfill: bool,
+def _ingest_one(app: Any, info: Any, link_id: str, item: Any, backfill: bool,  # noqa: PLR0913
                 since: datetime | None) -> IngestResult:
     with app.session() as session:
         if isinstance(item, Rejected):

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .connectors import AccountingConnector, CommerceConnector, Connector
 from .configuration import unbound_warehouse
+from .connectors import AccountingConnector, CommerceConnector, Connector
 from .errors import ConfigError
 from .jobs import (
     AccountRole,

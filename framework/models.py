@@ -41,6 +41,7 @@ class AwareDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Store every datetime as UTC."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -48,6 +49,7 @@ class AwareDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Read every datetime back as an aware UTC datetime."""
         if value is None:
             return None
         return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -61,7 +61,8 @@ class Registry:
         cls = self.connectors.get(name)
         if cls is None or not issubclass(cls, base):
             known = ", ".join(sorted(n for n, c in self.connectors.items() if issubclass(c, base)))
-            raise ConfigError(f"no {base.__name__} named {name!r} is installed (known: {known or 'none'})",
+            raise ConfigError(f"no {base.__name__} named {name!r} is installed "
+                              f"(known: {known or 'none'})",
                               fix="install the plugin, or check `jembatan plugins`")
         return cls
 

@@ -80,11 +80,11 @@ def _status_data(app: Any) -> dict[str, Any]:
 def _render(data: dict[str, Any]) -> str:
     esc = html.escape
     link_rows = "".join(
-        f"<tr><td>{esc(l['link'])}</td><td>{esc(l['platforms'])}</td>"
-        f"<td>{'yes' if l['connected'] else 'NO'}</td><td>{l['warehouses']}</td>"
-        f"<td>{l['accounts']}</td><td>{esc(', '.join(l['features']))}</td>"
-        f"<td>{esc(_pairs(l['orders']))}</td><td>{esc(_pairs(l['jobs']))}</td>"
-        f"<td>{l['failed_records']}</td></tr>" for l in data["links"])
+        f"<tr><td>{esc(link['link'])}</td><td>{esc(link['platforms'])}</td>"
+        f"<td>{'yes' if link['connected'] else 'NO'}</td><td>{link['warehouses']}</td>"
+        f"<td>{link['accounts']}</td><td>{esc(', '.join(link['features']))}</td>"
+        f"<td>{esc(_pairs(link['orders']))}</td><td>{esc(_pairs(link['jobs']))}</td>"
+        f"<td>{link['failed_records']}</td></tr>" for link in data["links"])
     record_rows = "".join(
         f"<tr><td>{r['id']}</td><td>{esc(r['link'])}</td><td>{esc(r['kind'])}</td>"
         f"<td>{esc(r['ref'])}</td><td>{esc(r['document'])}</td><td>{esc(r['status'])}</td>"

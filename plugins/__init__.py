@@ -1,0 +1,1 @@
+"""The plugins bundled with jembatan, each found through the ``jembatan`` entry points."""

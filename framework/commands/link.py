@@ -51,7 +51,8 @@ def create(app, link_id, commerce, accounting, name, store_setting, store_creden
     \b
     Example (API token):
       jembatan link create toko --store ginee \\
-        --store-credential access_key=env:GINEE_KEY --store-credential secret_key=env:GINEE_SECRET \\
+        --store-credential access_key=env:GINEE_KEY \\
+        --store-credential secret_key=env:GINEE_SECRET \\
         --accounting-setting database_id=1 --accounting-credential api_token=env:ACCURATE_TOKEN \\
         --accounting-credential signature_secret=env:ACCURATE_SECRET
     """
@@ -77,9 +78,10 @@ def create(app, link_id, commerce, accounting, name, store_setting, store_creden
 def list_command(app) -> None:
     """List every link with its platforms and state."""
     with app.session() as session:
-        rows = [(l.id, l.commerce, l.accounting, l.accounting_settings.get("database_id", ""),
-                 _when(l.integrated_at), "disconnected" if l.disconnected_at else "connected")
-                for l in session.scalars(select(Link).order_by(Link.id))]
+        rows = [(entry.id, entry.commerce, entry.accounting,
+                 entry.accounting_settings.get("database_id", ""), _when(entry.integrated_at),
+                 "disconnected" if entry.disconnected_at else "connected")
+                for entry in session.scalars(select(Link).order_by(Link.id))]
     print_table("Links", ["link", "store", "accounting", "database", "live since", "state"], rows)
 
 
@@ -89,17 +91,18 @@ def list_command(app) -> None:
 def show(app, link_id) -> None:
     """Show a link: settings (secrets redacted), features, bindings, mappings."""
     with app.session() as session:
-        l = get_link(session, link_id)
-        click.echo(f"link {l.id} ({l.name}): {l.commerce} → {l.accounting}")
-        click.echo(f"  live since: {_when(l.integrated_at)}; order cursor: {_when(l.order_cursor)}")
-        click.echo(f"  state: {'disconnected' if l.disconnected_at else 'connected'}")
-        click.echo(f"  store settings: {dict(l.commerce_settings)}")
-        click.echo(f"  accounting settings: {dict(l.accounting_settings)}")
+        entry = get_link(session, link_id)
+        click.echo(f"link {entry.id} ({entry.name}): {entry.commerce} → {entry.accounting}")
+        click.echo(f"  live since: {_when(entry.integrated_at)}; "
+                   f"order cursor: {_when(entry.order_cursor)}")
+        click.echo(f"  state: {'disconnected' if entry.disconnected_at else 'connected'}")
+        click.echo(f"  store settings: {dict(entry.commerce_settings)}")
+        click.echo(f"  accounting settings: {dict(entry.accounting_settings)}")
         click.echo("  secrets: stored encrypted (never shown)")
-        click.echo("  features: " + ", ".join(sorted(f.value for f in enabled_features(l))))
-        for binding in warehouse_bindings(session, l.id):
+        click.echo("  features: " + ", ".join(sorted(f.value for f in enabled_features(entry))))
+        for binding in warehouse_bindings(session, entry.id):
             click.echo(f"  warehouse {binding.store_warehouse_id} ↔ {binding.accounting_warehouse}")
-        for mapping in account_mappings(session, l.id):
+        for mapping in account_mappings(session, entry.id):
             qualifier = f" [{mapping.qualifier}]" if mapping.qualifier else ""
             click.echo(f"  account {mapping.role.value}{qualifier} → {mapping.value}")
 
@@ -116,9 +119,9 @@ def disconnect(app, link_id, yes) -> None:
     if not yes and not click.confirm(f"Disconnect {link_id}? Sync stops until reconnected"):
         raise click.ClickException("not confirmed; nothing changed (use --yes to skip asking)")
     with app.session() as session:
-        l = get_link(session, link_id)
-        l.accounting_credentials = ""
-        l.disconnected_at = utcnow()
+        entry = get_link(session, link_id)
+        entry.accounting_credentials = ""
+        entry.disconnected_at = utcnow()
     click.echo(f"link {link_id} disconnected; reconnect with `jembatan link reconnect {link_id}`")
 
 
@@ -132,18 +135,18 @@ def disconnect(app, link_id, yes) -> None:
 def reconnect(app, link_id, accounting_setting, accounting_credential) -> None:
     """Re-integrate a disconnected link, possibly with another database; goes live now."""
     with app.session() as session:
-        l = get_link(session, link_id)
-        if l.disconnected_at is None:
+        entry = get_link(session, link_id)
+        if entry.disconnected_at is None:
             raise ConfigError(f"link {link_id} is connected; changing its database requires "
                               "re-integration",
                               fix=f"jembatan link disconnect {link_id}, then reconnect")
-        l.accounting_settings = {**l.accounting_settings,
+        entry.accounting_settings = {**entry.accounting_settings,
                                  **parse_pairs(accounting_setting, "--accounting-setting")}
-        l.accounting_credentials = app.secrets.encrypt(
+        entry.accounting_credentials = app.secrets.encrypt(
             parse_pairs(accounting_credential, "--accounting-credential"))
-        l.disconnected_at = None
-        l.integrated_at = _this_second()
-        l.order_cursor = None
+        entry.disconnected_at = None
+        entry.integrated_at = _this_second()
+        entry.order_cursor = None
     click.echo(f"link {link_id} reconnected; orders created from now on are sent")
 
 
@@ -167,29 +170,30 @@ def set_command(app, link_id, store_setting, accounting_setting,  # noqa: PLR091
     """
     accounting = parse_pairs(accounting_setting, "--accounting-setting")
     with app.session() as session:
-        l = get_link(session, link_id)
+        entry = get_link(session, link_id)
         for key in DATABASE_SETTINGS:
-            if key in accounting and accounting[key] != str(l.accounting_settings.get(key)):
+            if key in accounting and accounting[key] != str(entry.accounting_settings.get(key)):
                 raise ConfigError(
                     f"link {link_id} is connected to database "
-                    f"{l.accounting_settings.get(key)}; changing the database requires "
+                    f"{entry.accounting_settings.get(key)}; changing the database requires "
                     "re-integration",
                     fix=f"jembatan link disconnect {link_id}, then jembatan link reconnect "
                         f"{link_id} --accounting-setting {key}={accounting[key]} …")
-        l.commerce_settings = {**l.commerce_settings, **parse_pairs(store_setting,
+        entry.commerce_settings = {**entry.commerce_settings, **parse_pairs(store_setting,
                                                                     "--store-setting")}
-        l.accounting_settings = {**l.accounting_settings, **accounting}
+        entry.accounting_settings = {**entry.accounting_settings, **accounting}
         registry = app.plugins.registry
         for column, pairs, option, connector in (
                 ("commerce_credentials", store_credential, "--store-credential",
-                 registry.commerce(l.commerce)),
+                 registry.commerce(entry.commerce)),
                 ("accounting_credentials", accounting_credential, "--accounting-credential",
-                 registry.accounting(l.accounting))):
+                 registry.accounting(entry.accounting))):
             if pairs:
-                current = app.secrets.decrypt(getattr(l, column)) if getattr(l, column) else {}
+                stored = getattr(entry, column)
+                current = app.secrets.decrypt(stored) if stored else {}
                 kept = {k: v for k, v in current.items()
                         if k not in connector.derived_credentials}  # stale with the new secret
-                setattr(l, column, app.secrets.encrypt({**kept, **parse_pairs(pairs, option)}))
+                setattr(entry, column, app.secrets.encrypt({**kept, **parse_pairs(pairs, option)}))
     click.echo(f"link {link_id} updated")
 
 

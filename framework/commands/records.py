@@ -37,7 +37,7 @@ _WHAT = {"orders": "order", "products": "product", "stock": "stock", "order": "o
 @click.pass_obj
 def records(obj: Any, what: str | None, failed: bool, kind: str | None,  # noqa: PLR0913
             link_id: str | None, limit: int) -> None:
-    r"""Show push records: what was sent for each order, product and stock level.
+    """Show push records: what was sent for each order, product and stock level.
 
     Every record says what happened and, for a failure, why (with the platform's own
     message). Fix the cause (a mapping, a binding, the data in the store), then re-push.
@@ -72,7 +72,7 @@ def records(obj: Any, what: str | None, failed: bool, kind: str | None,  # noqa:
 @click.pass_obj
 def repush(obj: Any, record_id: int | None, all_failed: bool, link_id: str | None,
            kind: str | None) -> None:
-    r"""Queue a failed record's job again, after fixing what made it fail.
+    """Queue a failed record's job again, after fixing what made it fail.
 
     The job starts over (attempts reset) and runs on the next `jembatan worker`. Documents
     already created are not created twice: every job looks before it creates.

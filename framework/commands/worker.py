@@ -34,7 +34,7 @@ from ..schedule import worker_tasks
 @click.pass_obj
 def worker(app: Any, burst: bool, concurrency: int, lease_seconds: float,  # noqa: PLR0913
            poll_seconds: float, stock_seconds: float, listen: str | None) -> None:
-    r"""Run sync jobs: create Accurate documents and items, push stock.
+    """Run sync jobs: create Accurate documents and items, push stock.
 
     Orders, product syncs and stock pulls queue jobs in the database; workers run them.
     Without --burst the worker also polls every connected link's orders (--poll-every), keeps

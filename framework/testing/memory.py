@@ -78,7 +78,8 @@ class MemoryJobContext:
         except KeyError:
             raise ConfigError(
                 f"store warehouse {store_warehouse_id!r} is not bound on link {self.link.id}",
-                fix=f"jembatan warehouses bind --link {self.link.id} {store_warehouse_id} <ACCURATE-WAREHOUSE>",
+                fix=f"jembatan warehouses bind --link {self.link.id} {store_warehouse_id} "
+                    "<ACCURATE-WAREHOUSE>",
             ) from None
 
     def account(self, role: AccountRole, qualifier: str = "") -> str:
@@ -87,7 +88,8 @@ class MemoryJobContext:
             if (role, candidate) in self.accounts:
                 return self.accounts[(role, candidate)]
         raise ConfigError(
-            f"no {role.value} account mapped{' for ' + qualifier if qualifier else ''} on link {self.link.id}",
+            f"no {role.value} account mapped{' for ' + qualifier if qualifier else ''} "
+            f"on link {self.link.id}",
             fix=f"jembatan accounts map --link {self.link.id} {role.value} <NUMBER>",
         )
 

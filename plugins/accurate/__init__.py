@@ -1,0 +1,1 @@
+"""The Accurate Online plugin: client, connector, reactions, handlers and emulator."""

@@ -260,7 +260,7 @@ class AccurateClient(PlatformClient):
         """Call ``/accurate/api/<path>`` (e.g. ``item/list.do``) and parse the envelope."""
         return self.call(lambda: self._data_once(method, path, params, body))
 
-    def iter_list(self, module: str, fields: tuple[str, ...], *,
+    def iter_list(self, module: str, fields: tuple[str, ...], *,  # noqa: PLR0913
                   filters: Mapping[str, Filter] | None = None, page_size: int = PAGE_MAX,
                   action: str = "list", extra: Mapping[str, Any] | None = None
                   ) -> Iterator[dict[str, Any]]:

@@ -60,9 +60,11 @@ def _order(ctx: JobContext) -> Order:
 
 def records_failure(document: str) -> Callable[[Callable[[JobContext], None]],
                                                Callable[[JobContext], None]]:
-    """Give a failure before anything is posted (a SKU missing, an account unmapped, a
-    warehouse unbound) a push record for ``document``, so `jembatan records --failed` shows
-    it with the fix and `jembatan repush` can send it again."""
+    """Record a failure that happens before anything is posted, as ``document``'s record.
+
+    A SKU missing, an account unmapped, a warehouse unbound: `jembatan records --failed`
+    shows it with the fix and `jembatan repush` can send it again.
+    """
     def decorate(handler: Callable[[JobContext], None]) -> Callable[[JobContext], None]:
         @functools.wraps(handler)
         def run(ctx: JobContext) -> None:

@@ -59,4 +59,5 @@ def test_every_command_explains_itself(path: tuple[str, ...], tmp_path: Path) ->
     result = Jembatan(f"sqlite:///{tmp_path / 'never-created.db'}")(*path, "--help")
     body = result.output.split("\n\n", 1)[1]
     assert len(body.split()) >= 5, f"jembatan {' '.join(path)} --help says too little"
+    assert "\\b" not in result.output, "a raw docstring hides click's \\b marker"
     assert not (tmp_path / "never-created.db").exists()  # --help never touches the database

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from framework.emulation import free_port
-
 from jembatan_demo.world import WAREHOUSE
 
 from .conftest import S, Scene

@@ -167,7 +167,8 @@ def test_unbound_warehouse_and_customer_fallback(app, link):
         caught.value)
     with pytest.raises(ConfigError) as caught:
         ctx.accounting_warehouse("WH9")
-    assert str(caught.value).endswith("jembatan warehouses bind --link shop WH9 <ACCURATE-WAREHOUSE>")
+    assert str(caught.value).endswith(
+        "jembatan warehouses bind --link shop WH9 <ACCURATE-WAREHOUSE>")
     with app.session() as session:
         session.add(WarehouseBinding(link_id="shop", store_warehouse_id="WH9",
                                      accounting_warehouse="Utama"))

@@ -55,7 +55,7 @@ def parse_timestamp(value: str) -> float:
     if text.isdigit():
         number = int(text)
         return number / 1000 if number > 10**11 else float(number)
-    for parse in (lambda t: datetime.strptime(t, "%d/%m/%Y %H:%M:%S"),
+    for parse in (lambda t: datetime.strptime(t, "%d/%m/%Y %H:%M:%S"),  # noqa: DTZ007 - WIB below
                   lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))):
         try:
             moment = parse(text)

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# pytest's rootdir insertion puts tests/ on sys.path, where tests/plugins/ (no __init__.py) is a
-# namespace package shadowing the editable-installed ``plugins``: put the repository first.
-_ROOT = str(Path(__file__).resolve().parents[3])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-if getattr(sys.modules.get("plugins"), "__file__", "") is None:
-    for _name in [name for name in sys.modules if name == "plugins" or name.startswith("plugins.")]:
-        del sys.modules[_name]
-
-from collections.abc import Iterator  # noqa: E402 - after the path fix above
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-import pytest  # noqa: E402
+import pytest
 
 from framework import AccountRole, Feature, LinkContext, LinkInfo, Order, OrderLine, OrderState
 from framework.emulation import serve_in_thread

@@ -72,8 +72,8 @@ def test_read_stock_is_on_hand_not_available(connector, emulator, db) -> None:
 def test_check_link_reports_missing_warehouse_account_and_scope(emulator, db) -> None:
     from framework import CheckContext, Feature, LinkContext, LinkInfo
     from plugins.accurate import hooks
-    from plugins.accurate.connector import AccurateConnector
     from plugins.accurate.auth import SCOPES
+    from plugins.accurate.connector import AccurateConnector
 
     tokens = emulator.auth.issue_tokens(frozenset(SCOPES) - {"sales_receipt_save"})
     link = LinkContext("toko", {"auth": "oauth", "account_url": emulator.base_url,
