@@ -46,6 +46,7 @@ from .jobs import (
     RecordKind,
     RecordStatus,
 )
+from .links import accounting_context, get_link, reintegrate
 from .registration import StorePlugin, hookimpl
 
 __all__ = [
@@ -56,5 +57,5 @@ __all__ = [
     "Product", "ProviderAPIError", "ProviderConfigError", "ProviderPermanentError",
     "ProviderTransientError", "RecordKind", "RecordStatus", "Rejected", "RequestGate", "Severity",
     "SkippableError", "StockLevel", "StorePlugin", "TransientError", "Warehouse", "WebhookHint",
-    "hookimpl", "provider_error",
+    "accounting_context", "get_link", "hookimpl", "provider_error", "reintegrate",
 ]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from .connectors import AccountingConnector, CommerceConnector, LinkContext
 from .errors import ConfigError
 from .jobs import Feature, LinkInfo
-from .models import Link
+from .models import Link, utcnow
 from .secrets import SecretBox
 
 if TYPE_CHECKING:
@@ -93,6 +93,28 @@ def build_commerce(app: App, link: Link) -> CommerceConnector:
 def build_accounting(app: App, link: Link) -> AccountingConnector:
     """Build the link's accounting connector from the plugin that registered its system."""
     return app.plugins.registry.accounting(link.accounting)(accounting_context(app, link))
+
+
+def live_now() -> datetime:
+    """The moment a link goes live, to the whole second.
+
+    Stores report order times in whole seconds: an order placed in the second the link went
+    live is after the integration, not before it.
+    """
+    return utcnow().replace(microsecond=0)
+
+
+def reintegrate(link: Link, accounting_settings: Mapping[str, Any], encrypted_credentials: str,
+                ) -> None:
+    """Connect a link's accounting side again (maybe to another database); it goes live now.
+
+    Orders created before this moment are not sent; the poll starts afresh.
+    """
+    link.accounting_settings = {**(link.accounting_settings or {}), **accounting_settings}
+    link.accounting_credentials = encrypted_credentials
+    link.disconnected_at = None
+    link.integrated_at = live_now()
+    link.order_cursor = None
 
 
 def create_link(  # noqa: PLR0913 - a link is these fields

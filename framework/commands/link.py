@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..configuration import account_mappings, enabled_features, warehouse_bindings
 from ..console import parse_pairs, print_table
 from ..errors import ConfigError
-from ..links import create_link, get_link
+from ..links import create_link, get_link, live_now, reintegrate
 from ..models import Link, utcnow
 
 #: accounting settings that name the database: changing them needs a re-integration
@@ -59,7 +59,7 @@ def create(app, link_id, commerce, accounting, name, store_setting, store_creden
     registry = app.plugins.registry
     registry.commerce(commerce)
     registry.accounting(accounting)
-    live = integrated_at.replace(tzinfo=UTC) if integrated_at else _this_second()
+    live = integrated_at.replace(tzinfo=UTC) if integrated_at else live_now()
     with app.session() as session:
         create_link(session, app.secrets, id=link_id, name=name or link_id,
                     commerce=commerce, accounting=accounting,
@@ -140,13 +140,9 @@ def reconnect(app, link_id, accounting_setting, accounting_credential) -> None:
             raise ConfigError(f"link {link_id} is connected; changing its database requires "
                               "re-integration",
                               fix=f"jembatan link disconnect {link_id}, then reconnect")
-        entry.accounting_settings = {**entry.accounting_settings,
-                                 **parse_pairs(accounting_setting, "--accounting-setting")}
-        entry.accounting_credentials = app.secrets.encrypt(
-            parse_pairs(accounting_credential, "--accounting-credential"))
-        entry.disconnected_at = None
-        entry.integrated_at = _this_second()
-        entry.order_cursor = None
+        reintegrate(entry, parse_pairs(accounting_setting, "--accounting-setting"),
+                    app.secrets.encrypt(parse_pairs(accounting_credential,
+                                                    "--accounting-credential")))
     click.echo(f"link {link_id} reconnected; orders created from now on are sent")
 
 
@@ -195,12 +191,6 @@ def set_command(app, link_id, store_setting, accounting_setting,  # noqa: PLR091
                         if k not in connector.derived_credentials}  # stale with the new secret
                 setattr(entry, column, app.secrets.encrypt({**kept, **parse_pairs(pairs, option)}))
     click.echo(f"link {link_id} updated")
-
-
-def _this_second() -> datetime:
-    # Stores report order times in whole seconds: an order placed in the second the link
-    # went live is after the integration, not before it.
-    return utcnow().replace(microsecond=0)
 
 
 def _when(moment: datetime | None) -> str:

@@ -17,25 +17,33 @@ def accurate() -> None:
 
 
 def _store(app: Any, link_id: str, connection: connecting.Connection) -> None:
-    from framework.links import get_link  # the core's link storage
+    from framework import get_link, reintegrate  # the core's link storage
 
     with app.session() as session:
         link = get_link(session, link_id)
         connected = bool(link.accounting_credentials) and link.disconnected_at is None
         connecting.check_same_database(link_id, link.accounting_settings or {}, connected,
                                        connection)
+        encrypted = app.secrets.encrypt(connection.credentials)
+        if link.disconnected_at is not None:  # re-integration: live from now, as the seed says
+            reintegrate(link, connection.settings, encrypted)
+            return
         link.accounting_settings = {**(link.accounting_settings or {}), **connection.settings}
-        link.accounting_credentials = app.secrets.encrypt(connection.credentials)
+        link.accounting_credentials = encrypted
 
 
 @accurate.command("connect")
 @click.option("--link", "link_id", required=True, help="The link to connect.")
 @click.option("--account-url", default=DEFAULT_ACCOUNT_URL, show_default=True,
               help="Accurate's account host (or an emulator's URL).")
-@click.option("--token", help="API token (aat.…); use with --signature-secret.")
-@click.option("--signature-secret", help="The app's Signature Secret (API token scheme).")
-@click.option("--client-id", help="OAuth client id (OAuth scheme).")
-@click.option("--client-secret", help="OAuth client secret (OAuth scheme).")
+@click.option("--token", envvar="ACCURATE_API_TOKEN", show_envvar=True,
+              help="API token (aat.…); use with --signature-secret.")
+@click.option("--signature-secret", envvar="ACCURATE_SIGNATURE_SECRET", show_envvar=True,
+              help="The app's Signature Secret (API token scheme).")
+@click.option("--client-id", envvar="ACCURATE_CLIENT_ID", show_envvar=True,
+              help="OAuth client id (OAuth scheme).")
+@click.option("--client-secret", envvar="ACCURATE_CLIENT_SECRET", show_envvar=True,
+              help="OAuth client secret (OAuth scheme).")
 @click.option("--database", "database_id", help="Database id to open (OAuth, several databases).")
 @click.option("--port", default=8765, show_default=True, help="Local OAuth callback port.")
 @click.option("--no-browser", is_flag=True, help="Print the authorization URL instead.")
@@ -44,7 +52,20 @@ def connect_command(app: Any, link_id: str, account_url: str, token: str | None,
                     signature_secret: str | None, client_id: str | None,
                     client_secret: str | None, database_id: str | None, port: int,
                     no_browser: bool) -> None:
-    """Connect a link's accounting side to an Accurate database (API token or OAuth)."""
+    """Connect a link's accounting side to an Accurate database (API token or OAuth).
+
+    \b
+    API token (Accurate: Pengaturan > Aplikasi Saya > API Token):
+      export ACCURATE_API_TOKEN=aat.… ACCURATE_SIGNATURE_SECRET=…
+      jembatan accurate connect --link toko
+    \b
+    OAuth (owner account; opens the browser, waits on 127.0.0.1:PORT for the answer):
+      jembatan accurate connect --link toko --client-id … --client-secret … --database 123
+
+    Several databases authorised at once become several links: one `connect` per link,
+    each with its --database. The database of a connected link cannot change: disconnect
+    and re-integrate (`jembatan link disconnect`, then connect again).
+    """
     if token:
         if not signature_secret:
             raise click.UsageError("--token needs --signature-secret")
@@ -65,7 +86,7 @@ def connect_command(app: Any, link_id: str, account_url: str, token: str | None,
 @click.pass_obj
 def databases_command(app: Any, link_id: str) -> None:
     """List the Accurate databases the link's credentials can open."""
-    from framework.links import accounting_context, get_link
+    from framework import accounting_context, get_link
 
     with app.session() as session:
         context = accounting_context(app, get_link(session, link_id))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from jembatan_demo.world import WAREHOUSE
+from jembatan_demo.world import ACCOUNTS, WAREHOUSE
 
 from .conftest import S, Scene, yesterday
 
@@ -279,3 +279,29 @@ def test_bad_setup_ends_as_a_record_whose_reason_names_the_fix(scene: Scene, cas
     failed = scene.jembatan("records", "orders", "--failed", "--link", scene.link).output
     assert scene.order_number(order_id) in failed and fix in failed, failed
     assert "not-a-token" not in failed
+
+
+def test_changing_the_database_through_accurate_connect_requires_re_integration(
+        scene: Scene) -> None:
+    scene.go_live(products=False)
+    other = scene.accurate.add_database("PT Database Lain")
+    scene.accurate.add_warehouse(other, WAREHOUSE)
+    for number, name, kind in ACCOUNTS:
+        scene.accurate.add_account(other, number, name, kind)
+    connect = ["accurate", "connect", "--link", scene.link, "--account-url",
+               scene.accurate.credentials()["account_url"], "--token",
+               scene.accurate.api_token_for(other), "--signature-secret",
+               scene.accurate.credentials()["signature_secret"]]
+    line = scene.jembatan.fails(*connect)
+    assert "disconnect" in line and scene.link in line
+    scene.jembatan("link", "disconnect", scene.link, "--yes")
+    assert "connected to Accurate database" in scene.jembatan(*connect).output
+    listed = scene.jembatan("link", "list").output
+    row = next(line for line in listed.splitlines() if scene.link in line)
+    assert str(other) in row and "disconnected" not in row
+    # Live from the re-integration: an order placed now reaches the new database.
+    scene.jembatan("products", "sync", "--link", scene.link)
+    order_id = scene.order(state=S.PAID)
+    scene.sync()
+    assert len(scene.accurate.documents(other, "sales_order")) == 1
+    assert scene.order_number(order_id) in str(scene.accurate.documents(other, "sales_order"))

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
+
 from framework.emulation import free_port
 from jembatan_demo.world import WAREHOUSE
 
@@ -72,16 +74,37 @@ def _accepts(port: int) -> bool:
 
 
 def test_the_demo_runs_and_its_summary_matches_what_the_emulators_hold(tmp_path: Path) -> None:
-    result = subprocess.run([*JEMBATAN, "demo", "--products", "10", "--orders", "1"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "COLUMNS": "200"})
-    assert result.returncode == 0, result.stdout + result.stderr
-    summary = result.stdout.split("\nSummary", 1)[1]
+    demo = subprocess.Popen(
+        [*JEMBATAN, "demo", "--products", "10", "--orders", "1", "--keep-running"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        shown = _read_until(demo, "Press Ctrl-C to stop.")
+        # --keep-running: the status page and the emulators answer until Ctrl-C.
+        status_page = re.search(r"Status page and webhooks: (\S+)", shown).group(1)
+        assert httpx.get(status_page, timeout=5).status_code == 200
+        accurate = re.search(r"Accurate emulator: (\S+)", shown).group(1)
+        assert httpx.get(f"{accurate}/_emulator/state", timeout=5).status_code == 200
+    finally:
+        demo.send_signal(signal.SIGINT)
+        rest, errors = demo.communicate(timeout=60)
+    assert demo.returncode == 0, errors
+    assert not _accepts(int(status_page.rsplit(":", 1)[1])), "the demo left a server running"
+    summary = (shown + rest).split("\nSummary", 1)[1]
     rows = re.findall(r"│ (toko-\w+)\s+│ (\w+)\s+│ (\d+)\s+│ (\d+)\s+│ (.) │", summary)
     assert len(rows) == 8  # two links x SO, SI, SR, closed SO
     for link, document, held, expected, mark in rows:
         assert held == expected and mark == "✓", f"{link} {document}: {held} != {expected}"
     assert re.search(r"jobs: succeeded \d+$", summary, re.MULTILINE)
     for planted in ("sku-name-mismatch", "sku-pending-action"):
-        assert planted in result.stdout
-    assert "Traceback" not in result.stderr
+        assert planted in shown
+    assert "Traceback" not in errors
+
+
+def _read_until(process: subprocess.Popen, marker: str) -> str:
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if marker in line:
+            return "".join(lines)
+    raise AssertionError("the demo ended early:\n" + "".join(lines) + process.stderr.read())
