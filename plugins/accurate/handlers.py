@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
 
 from framework import (
     AccountRole,
@@ -21,7 +20,6 @@ from framework import (
     Order,
     OrderState,
     PermanentError,
-    Product,
     RecordKind,
     RecordStatus,
     TransientError,
@@ -48,10 +46,8 @@ SALES_ORDER_JOB = "accurate.sales_order"
 SALES_INVOICE_JOB = "accurate.sales_invoice"
 CLOSE_SALES_ORDER_JOB = "accurate.close_sales_order"
 NEEDS_OPERATOR_JOB = "accurate.order_needs_operator"
-CREATE_ITEMS_JOB = "accurate.create_items"
 OPERATOR = "operator"
 CLOSE_SALES_ORDER = "close_sales_order"
-ITEM = "item"
 
 
 def _order(ctx: JobContext) -> Order:
@@ -183,27 +179,9 @@ def handle_order_needs_operator(ctx: JobContext) -> None:
                reason=reason)
 
 
-def handle_create_items(ctx: JobContext) -> None:
-    """Job ``accurate.create_items``: push products as items, one record per SKU."""
-    products = [Product.model_validate(raw) for raw in ctx.payload["products"]]
-    warehouse = str(ctx.payload["warehouse"])
-    now = datetime.now(timezone.utc)
-    sent = {p.sku: mapping.item_body(p, warehouse, now) for p in products}
-    for result in accurate(ctx).create_items(products, warehouse):
-        if result.ok:
-            ctx.bind(ITEM, result.sku, result.accounting_id, result.sku)
-            ctx.record(RecordKind.PRODUCT, result.sku, ITEM, RecordStatus.SUCCEEDED,
-                       sent=sent.get(result.sku),
-                       received={"id": result.accounting_id, "message": result.message})
-        else:
-            ctx.record(RecordKind.PRODUCT, result.sku, ITEM, RecordStatus.FAILED,
-                       sent=sent.get(result.sku), reason=result.message)
-
-
 HANDLERS = {
     SALES_ORDER_JOB: handle_sales_order,
     SALES_INVOICE_JOB: handle_sales_invoice,
     CLOSE_SALES_ORDER_JOB: handle_close_sales_order,
     NEEDS_OPERATOR_JOB: handle_order_needs_operator,
-    CREATE_ITEMS_JOB: handle_create_items,
 }

@@ -149,13 +149,16 @@ def test_closed_order_cannot_be_invoiced(emulator, db, contexts, new_order) -> N
     assert record.status is RecordStatus.FAILED and "sudah ditutup" in record.reason
 
 
-def test_create_items_job_records_each_sku(emulator, db, contexts) -> None:
+def test_core_product_push_through_accurate_records_each_sku(emulator, db, contexts) -> None:
+    # Product push is the core's job (``core.push_products``); Accurate supplies create_items.
+    from framework.catalogue import PUSH_PRODUCTS, push_products
+
     ctxs = contexts()
     products = [{"sku": "N1", "name": "Baru", "price": "1000", "available": 3},
                 {"sku": "A1", "name": "Kaos", "price": "50000"},
                 {"sku": "L" * 40, "name": "Panjang", "price": "1"}]
-    handlers.handle_create_items(ctxs(handlers.CREATE_ITEMS_JOB,
-                                      {"warehouse": WH, "products": products}))
+    with pytest.raises(PermanentError, match="1 of 3 products were refused"):
+        push_products(ctxs(PUSH_PRODUCTS, {"warehouse": WH, "products": products}))
     status = {ref: rec.status for (_, ref, _), rec in ctxs.records.items()}
     assert status == {"N1": RecordStatus.SUCCEEDED, "A1": RecordStatus.SUCCEEDED,
                       "L" * 40: RecordStatus.FAILED}
