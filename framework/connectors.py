@@ -158,6 +158,14 @@ class AccountingConnector(Connector):
     def list_accounts(self) -> list[Account]:
         """Return cash/bank, revenue and expense accounts and customers (for mapping)."""
 
+    def iter_items(self) -> Iterator[Product]:
+        """Yield every item the accounting system holds (SKU and name), page by page.
+
+        Optional: without it, ``jembatan check`` cannot report SKUs that exist in the
+        accounting system but not in the store, and says so.
+        """
+        raise NotImplementedError
+
     @abstractmethod
     def find_items(self, skus: list[str]) -> dict[str, Product]:
         """Return the items that already exist, keyed by SKU (item code)."""

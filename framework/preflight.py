@@ -71,11 +71,40 @@ def _mapping_problems(context: CheckContext) -> list[Problem]:
 
 def _catalogue_problems(context: CheckContext) -> list[Problem]:
     problems: list[Problem] = []
+    store_skus: set[str] = set()
+    missing: list[str] = []
     for batch in _batches(_store_products(context, problems)):
         books = context.accounting.find_items([product.sku for product in batch])
         for product in batch:
-            problems += _compare(context.link.id, product, books.get(product.sku))
-    return problems
+            store_skus.add(product.sku)
+            book = books.get(product.sku)
+            if book is None:
+                missing.append(product.sku)
+            problems += _compare(product, book)
+    if missing:
+        problems.append(Problem(
+            "sku-missing-in-accounting", _count(missing, "SKU"),
+            f"not in the accounting system yet: {_examples(missing)}",
+            f"jembatan products sync --link {context.link.id}", Severity.WARNING))
+    return problems + _missing_in_store(context, store_skus)
+
+
+def _missing_in_store(context: CheckContext, store_skus: set[str]) -> list[Problem]:
+    try:
+        extra = [item.sku for item in context.accounting.iter_items()
+                 if item.sku not in store_skus]
+    except NotImplementedError:
+        return [Problem("sku-missing-in-store", context.link.accounting,
+                        "the accounting plugin cannot list its items, so SKUs missing in the "
+                        "store were not looked for", "none needed", Severity.WARNING)]
+    if not extra:
+        return []
+    return [Problem(
+        "sku-missing-in-store", _count(extra, "SKU"),
+        f"in the accounting system but not in the store: {_examples(extra)}; the stock pull "
+        "leaves them alone and no order can contain them",
+        "add them in the store with the same SKU and name if they are sold there",
+        Severity.WARNING)]
 
 
 def _store_products(context: CheckContext, problems: list[Problem]) -> Iterator[Product]:
@@ -88,24 +117,29 @@ def _store_products(context: CheckContext, problems: list[Problem]) -> Iterator[
                 "complete the product in the store; it is not sent until then"))
 
 
-def _compare(link_id: str, product: Product, book: Product | None) -> list[Problem]:
+def _compare(product: Product, book: Product | None) -> list[Problem]:
     problems = []
     if product.pending_action:
         problems.append(Problem(
             "sku-pending-action", product.sku,
             "the SKU has a pending action in the store; item sync would send it as it is",
             "resolve the pending action in the store first (or sync with --include-pending)"))
-    if book is None:
-        problems.append(Problem(
-            "sku-missing-in-accounting", product.sku, "not in the accounting system yet",
-            f"jembatan products sync --link {link_id}", Severity.WARNING))
-    elif book.name.strip() != product.name.strip():
+    if book is not None and book.name.strip() != product.name.strip():
         problems.append(Problem(
             "sku-name-mismatch", product.sku,
             f"named {product.name!r} in the store but {book.name!r} in the accounting system; "
             "invoices and stock sync fail on it",
             "give the SKU the same name on both sides"))
     return problems
+
+
+def _count(skus: list[str], noun: str) -> str:
+    return f"{len(skus)} {noun}{'' if len(skus) == 1 else 's'}"
+
+
+def _examples(skus: list[str], shown: int = 5) -> str:
+    more = f" and {len(skus) - shown} more" if len(skus) > shown else ""
+    return ", ".join(skus[:shown]) + more
 
 
 def _batches(products: Iterator[Product]) -> Iterator[list[Product]]:

@@ -171,6 +171,12 @@ class MemBooks(AccountingConnector):
         with self.link.gate.permit(self.lane):
             return list(self.book.accounts)
 
+    def iter_items(self) -> Iterator[Product]:
+        """Yield every item of the book."""
+        with self.link.gate.permit(self.lane), _lock:
+            items = list(self.book.items.values())
+        yield from items
+
     def find_items(self, skus: list[str]) -> dict[str, Product]:
         """Return the existing items among ``skus``."""
         with self.link.gate.permit(self.lane), _lock:

@@ -88,6 +88,11 @@ class AccurateConnector(AccountingConnector):
                 found[str(row["no"])] = row
         return found
 
+    def iter_items(self) -> Iterator[Product]:
+        """Yield every Accurate item, 100 a page."""
+        for row in self.client.iter_list("item", ITEM_FIELDS):
+            yield mapping.product_from_item(row)
+
     def find_items(self, skus: list[str]) -> dict[str, Product]:
         """Return the items that already exist, keyed by SKU (item code)."""
         return {sku: mapping.product_from_item(row)
