@@ -95,11 +95,11 @@ class RunnerMachine(RuleBasedStateMachine):
                 assert documents.index(a) < documents.index(b), "a sequence ran out of order"
 
 
-def test_runner_never_loses_a_job(sqlite_url):
+def test_runner_never_loses_a_job(database_url):
     from framework.app import App
     from framework.testing.fixtures import TEST_PLUGINS
 
-    app = App.create(sqlite_url, plugin_modules=TEST_PLUGINS)
+    app = App.create(database_url, plugin_modules=TEST_PLUGINS)
     RunnerMachine.app = app
     try:
         run_state_machine_as_test(RunnerMachine, settings=settings(
