@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -15,6 +16,24 @@ from ..models import Link, utcnow
 
 #: accounting settings that name the database: changing them needs a re-integration
 DATABASE_SETTINGS = ("database_id",)
+
+
+#: the four repeatable KEY=VALUE options of ``link create`` and ``link set``
+PAIR_OPTIONS = (
+    ("--store-setting", "Store setting, e.g. base_url=https://api.ginee.com."),
+    ("--store-credential", "Store secret, encrypted at rest; KEY=env:VAR reads the environment."),
+    ("--accounting-setting", "Accounting setting, e.g. account_url=…, database_id=… (the "
+                             "database of a connected link cannot change)."),
+    ("--accounting-credential", "Accounting secret (api_token, signature_secret…); env:VAR "
+                                "allowed."),
+)
+
+
+def _pair_options(command: Any) -> Any:
+    for flag, text in reversed(PAIR_OPTIONS):
+        command = click.option(flag, multiple=True, metavar="KEY=VALUE",
+                               help=f"{text} Repeatable.")(command)
+    return command
 
 
 @click.group()
@@ -32,14 +51,7 @@ def link() -> None:
 @click.option("--accounting", default="accurate", show_default=True,
               help="Accounting system.")
 @click.option("--name", default="", help="A readable name for tables.")
-@click.option("--store-setting", multiple=True, metavar="KEY=VALUE",
-              help="Store setting, e.g. base_url=https://api.ginee.com (repeatable).")
-@click.option("--store-credential", multiple=True, metavar="KEY=VALUE",
-              help="Store secret, encrypted at rest; KEY=env:VAR reads it from the environment.")
-@click.option("--accounting-setting", multiple=True, metavar="KEY=VALUE",
-              help="Accounting setting, e.g. account_url=…, database_id=… (repeatable).")
-@click.option("--accounting-credential", multiple=True, metavar="KEY=VALUE",
-              help="Accounting secret (api_token, signature_secret…); env:VAR allowed.")
+@_pair_options
 @click.option("--integrated-at", type=click.DateTime(), default=None,
               help="When the link goes live (UTC); orders created before it are not sent. "
                    "Default: now.")
@@ -148,13 +160,7 @@ def reconnect(app, link_id, accounting_setting, accounting_credential) -> None:
 
 @link.command("set")
 @click.argument("link_id")
-@click.option("--store-setting", multiple=True, metavar="KEY=VALUE", help="Store setting.")
-@click.option("--accounting-setting", multiple=True, metavar="KEY=VALUE",
-              help="Accounting setting; the database cannot change on a connected link.")
-@click.option("--store-credential", multiple=True, metavar="KEY=VALUE",
-              help="Replace a store secret (rotated keys); env:VAR reads the environment.")
-@click.option("--accounting-credential", multiple=True, metavar="KEY=VALUE",
-              help="Replace an accounting secret (a new API token for the same database).")
+@_pair_options
 @click.pass_obj
 def set_command(app, link_id, store_setting, accounting_setting,  # noqa: PLR0913
                 store_credential, accounting_credential) -> None:
