@@ -214,6 +214,9 @@ class Emulator:
         """Return the platform's routes."""
         raise NotImplementedError
 
+    def seed_example(self) -> None:  # noqa: B027 - optional: an empty emulator is valid
+        """Give an emulator started on its own something to serve (``jembatan emulator``)."""
+
     def credentials(self) -> dict[str, Any]:
         """Return what a client needs to connect (printed as the first line on start)."""
         raise NotImplementedError

@@ -50,6 +50,16 @@ class AccurateEmulator(Emulator):
 
     # ------------------------------------------------------------------ Python API (seeding)
 
+    def seed_example(self) -> None:
+        """One database with two warehouses, the accounts an order needs, and no items."""
+        db_id = self.add_database("PT Contoh Jembatan")
+        for warehouse in ("Gudang Utama", "Gudang Retur"):
+            self.add_warehouse(db_id, warehouse)
+        for number, name, kind in (("1101", "Kas & Bank", "CASH_BANK"),
+                                   ("4102", "Pendapatan Ongkos Kirim", "REVENUE"),
+                                   ("4103", "Potongan Penjualan", "EXPENSE")):
+            self.add_account(db_id, number, name, kind)
+
     def add_database(self, alias: str) -> int:
         """Create a company database; return its id."""
         with self.lock:

@@ -159,6 +159,14 @@ class ForstokEmulator(Emulator):
         with self.lock:
             return self.store.stock(int(warehouse_id), sku)
 
+    def seed_example(self) -> None:
+        """Two shops, two warehouses and 12 products with variants (one pending action)."""
+        for channel in ("Shopee", "Tokopedia"):
+            self.add_shop(channel)
+        for name in ("Gudang Jakarta", "Gudang Surabaya"):
+            self.add_warehouse(name)
+        self.seed_catalogue(12)
+
     def seed_catalogue(self, count: int, seed: int = 0, pending_actions: int = 1) -> list[int]:
         """Add ``count`` products (1-4 variants, stock in every warehouse); return their ids.
 

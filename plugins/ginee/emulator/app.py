@@ -182,6 +182,14 @@ class GineeEmulator(Emulator):
         with self.lock:
             return self.store.add_product(name, variants)
 
+    def seed_example(self) -> None:
+        """Two shops, two warehouses and 30 SKUs of products with variants."""
+        for channel in ("SHOPEE", "TOKOPEDIA"):
+            self.add_shop(channel)
+        for name in ("Gudang Jakarta", "Gudang Surabaya"):
+            self.add_warehouse(name)
+        self.seed_catalogue(30)
+
     def seed_catalogue(self, count: int, seed: int = 0) -> list[str]:
         """Add ``count`` SKUs of realistic, deterministic products; return the product ids."""
         with self.lock:
