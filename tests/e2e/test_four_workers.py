@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -41,3 +43,36 @@ def test_four_worker_processes_stay_within_accurates_limits_and_post_each_docume
         assert len(scene.order_documents("sales_order", order_id)) == 1
         assert len(scene.order_documents("sales_invoice", order_id)) == int(shipped)
         assert len(scene.order_documents("sales_receipt", order_id)) == int(shipped)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("scene", ["forstok"], indirect=True)
+def test_a_worker_killed_mid_document_leaves_exactly_one_document_per_order(
+        scene: Scene, postgres_url: str) -> None:
+    scene.jembatan = Jembatan(postgres_url)
+    scene.go_live()
+    orders = [scene.order(state=S.PAID, offset=n % 5) for n in range(12)]
+    scene.jembatan("orders", "sync", "--link", scene.link)
+    for order_id in orders:
+        scene.move(order_id, S.READY_TO_SHIP)
+    scene.jembatan("orders", "sync", "--link", scene.link)
+    scene.accurate.latency = 0.3  # documents take long enough to be killed in the middle
+    doomed = subprocess.Popen(
+        [sys.executable, "-m", "framework", "--database", postgres_url, "worker",
+         "--concurrency", "4", "--lease-seconds", "2", "--poll-every", "0", "--stock-every",
+         "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    deadline = time.monotonic() + 60
+    while not scene.documents("sales_order") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.4)  # some saves in flight, some answered, most not yet started
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait(timeout=30)
+    posted_before_restart = len(scene.documents("sales_order"))
+    assert 0 < posted_before_restart < len(orders), "the kill did not land mid-run"
+
+    scene.accurate.latency = 0.0
+    time.sleep(2.5)  # the dead worker's leases run out
+    scene.jembatan("worker", "--burst", "--concurrency", "4")
+    for order_id in orders:
+        assert len(scene.order_documents("sales_order", order_id)) == 1
+        assert len(scene.order_documents("sales_invoice", order_id)) == 1
