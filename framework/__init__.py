@@ -35,6 +35,7 @@ from .errors import (
     provider_error,
 )
 from .jobs import (
+    ITEM_BINDING,
     AccountRole,
     DocumentBinding,
     Feature,
@@ -50,7 +51,8 @@ from .links import accounting_context, get_link, reintegrate
 from .registration import StorePlugin, hookimpl
 
 __all__ = [
-    "Account", "AccountRole", "AccountingConnector", "CheckContext", "CommerceConnector",
+    "ITEM_BINDING", "Account", "AccountRole", "AccountingConnector", "CheckContext",
+    "CommerceConnector",
     "ConfigError", "Connector", "DocumentBinding", "ErrorAction", "Feature", "IntegrationError",
     "ItemResult", "JobContext", "JobHandler", "JobRequest", "JobStatus", "LinkContext",
     "LinkInfo", "OpenGate", "Order", "OrderLine", "OrderState", "PermanentError", "Problem",

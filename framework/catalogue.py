@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 from .connectors import AccountingConnector, CommerceConnector
 from .domain import Product, Rejected
 from .errors import PermanentError
-from .jobs import JobContext, JobRequest, RecordKind, RecordStatus
+from .jobs import ITEM_BINDING, JobContext, JobRequest, RecordKind, RecordStatus
 from .models import DocumentBindingRow, WarehouseBinding
 
 PUSH_PRODUCTS = "core.push_products"
 BATCH_SIZE = 100
-ITEM = "item"  # document-binding kind for a SKU's accounting item
+ITEM = ITEM_BINDING
 
 
 @dataclass

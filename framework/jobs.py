@@ -101,6 +101,10 @@ class LinkInfo:
         return feature in self.features
 
 
+#: the document-binding kind of a SKU's accounting item (written by the core's product push)
+ITEM_BINDING = "item"
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentBinding:
     """The accounting system's id and number for one of our things (order document, SKU)."""

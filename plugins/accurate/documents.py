@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from framework import (
+    ITEM_BINDING,
     AccountRole,
     ConfigError,
     JobContext,
@@ -89,7 +90,16 @@ def post_document(ctx: JobContext, connector: AccurateConnector, order: Order, d
                        received={"id": existing.accounting_id, "number": existing.number},
                        reason="already in Accurate")
         return existing
-    body = build()
+    return save_document(ctx, connector, order, document, build())
+
+
+def save_document(ctx: JobContext, connector: AccurateConnector, order: Order, document: str,
+                  body: dict[str, Any]) -> Posted:
+    """Save a document the caller has just looked for and not found.
+
+    A save whose answer was lost comes back as Accurate's duplicate-number refusal on the
+    retry; the document is then fetched instead of saved twice.
+    """
     module = MODULES[document]
     try:
         envelope = connector.client.save(module, body)
@@ -142,10 +152,16 @@ def order_accounts(ctx: JobContext, connector: AccurateConnector, order: Order
                                  shipping, discount)
 
 
-def check_skus(connector: AccurateConnector, order: Order, link_id: str) -> None:
-    """Raise ``PermanentError`` naming the order's SKUs that are not items in Accurate."""
-    skus = [line.sku for line in order.lines]
-    missing = sorted(set(skus) - set(connector.find_item_rows(skus)))
+def check_skus(ctx: JobContext, connector: AccurateConnector, order: Order) -> None:
+    """Raise ``PermanentError`` naming the order's SKUs that are not items in Accurate.
+
+    SKUs the product push created are known without asking Accurate (one request less per
+    order; Accurate's own refusal still names an item deleted there since).
+    """
+    unknown = sorted({line.sku for line in order.lines
+                      if ctx.binding(ITEM_BINDING, line.sku) is None})
+    link_id = ctx.link.id
+    missing = sorted(set(unknown) - set(connector.find_item_rows(unknown))) if unknown else []
     if missing:
         raise PermanentError(
             f"order {order.order_number}: SKU {', '.join(missing)} is not an item in Accurate",

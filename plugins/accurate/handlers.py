@@ -38,6 +38,7 @@ from .documents import (
     find_document,
     order_accounts,
     post_document,
+    save_document,
 )
 
 log = logging.getLogger(__name__)
@@ -82,10 +83,10 @@ def post_sales_order(ctx: JobContext, order: Order) -> Posted:
     existing = find_document(ctx, connector, order, SALES_ORDER)
     if existing is not None:
         return existing
-    check_skus(connector, order, ctx.link.id)
+    check_skus(ctx, connector, order)
     accounts = order_accounts(ctx, connector, order)
-    return post_document(ctx, connector, order, SALES_ORDER,
-                         lambda: mapping.sales_order_body(order, accounts))
+    return save_document(ctx, connector, order, SALES_ORDER,
+                         mapping.sales_order_body(order, accounts))
 
 
 @records_failure(SALES_ORDER)
@@ -103,7 +104,7 @@ def post_sales_invoice(ctx: JobContext, order: Order, sales_order: Posted) -> Po
     accounts = order_accounts(ctx, connector, order)
     body = mapping.sales_invoice_body(order, accounts, sales_order.number)
     check_total(order, body, "sales invoice")
-    posted = post_document(ctx, connector, order, SALES_INVOICE, lambda: body)
+    posted = save_document(ctx, connector, order, SALES_INVOICE, body)
     total = (posted.detail or {}).get("totalAmount") if posted.created else None
     if total is not None and mapping.money(total) != order.total:
         raise PermanentError(
