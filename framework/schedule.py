@@ -81,14 +81,15 @@ class StockSync:
 
     def pull(self, app: Any, link_id: str) -> None:
         """Plan and queue one link's pull; the jobs run like any other."""
-        started = utcnow()
+        # Marked first: a link that cannot be pulled (no binding, a platform down) is tried
+        # again after the interval, not at every tick.
+        self.last_pull[link_id] = utcnow()
         try:
             changes = prepare_stock_pull(app, link_id)
         except IntegrationError as error:
             log.warning("stock sync of %s skipped: %s", link_id, error)
             return
         queued = queue_stock_pull(app, link_id, [c for c in changes if c.changes])
-        self.last_pull[link_id] = started
         log.info("stock sync of %s: %d jobs queued", link_id, queued)
 
 
