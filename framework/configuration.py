@@ -79,6 +79,14 @@ def bindings_to_operate(session: Session, link: Link,
     return bindings
 
 
+def unmapped_account(link_id: str, role: AccountRole, qualifier: str = "") -> ConfigError:
+    """The one error for a role (customer, bank, fee account…) with nothing mapped."""
+    channel = f" --channel {qualifier}" if qualifier else ""
+    what = f" for channel {qualifier}" if qualifier else ""
+    return ConfigError(f"no {role.value} is mapped{what} on link {link_id}",
+                       fix=f"`jembatan accounts map --link {link_id} {role.value}{channel} VALUE`")
+
+
 def unbound_warehouse(link_id: str, store_warehouse_id: str | None) -> ConfigError:
     """The one error for anything that touches an unbound store warehouse."""
     shown = store_warehouse_id or "STORE-WAREHOUSE"

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .configuration import unbound_warehouse
+from .configuration import unbound_warehouse, unmapped_account
 from .connectors import AccountingConnector, CommerceConnector, Connector
-from .errors import ConfigError
 from .jobs import (
     AccountRole,
     DocumentBinding,
@@ -132,11 +131,7 @@ class DatabaseJobContext:
         for candidate in (qualifier, ""):
             if candidate in rows:
                 return rows[candidate]
-        channel = f" --channel {qualifier}" if qualifier else ""
-        what = f" for channel {qualifier}" if qualifier else ""
-        raise ConfigError(
-            f"no {role.value} is mapped{what} on link {self.link.id}",
-            fix=f"`jembatan accounts map --link {self.link.id} {role.value}{channel} VALUE`")
+        raise unmapped_account(self.link.id, role, qualifier)
 
     def record(  # noqa: PLR0913 - a record is these fields
         self, kind: RecordKind, ref: str, document: str, status: RecordStatus, *,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .connectors import AccountingConnector, CommerceConnector, LinkContext
@@ -93,6 +94,12 @@ def build_commerce(app: App, link: Link) -> CommerceConnector:
 def build_accounting(app: App, link: Link) -> AccountingConnector:
     """Build the link's accounting connector from the plugin that registered its system."""
     return app.plugins.registry.accounting(link.accounting)(accounting_context(app, link))
+
+
+def connected_links(session: Session) -> list[Link]:
+    """Return every link that is not disconnected, by id."""
+    return list(session.scalars(select(Link).where(Link.disconnected_at.is_(None))
+                                .order_by(Link.id)))
 
 
 def live_now() -> datetime:

@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,7 +42,35 @@ PRUNE_AFTER = timedelta(seconds=120)
 POLL_MIN, POLL_MAX = 0.005, 0.05
 
 
-class DatabaseGate:
+class _LaneGate:
+    """What both gates share: look up the lane's limit, hold a slot while the request runs.
+
+    Subclasses say how a slot is taken (``_acquire`` returns a token) and given back.
+    """
+
+    registry: Registry
+
+    @contextlib.contextmanager
+    def permit(self, lane: str) -> Iterator[None]:
+        """Wait for and hold one request slot on ``lane`` (unlimited lanes pass at once)."""
+        limit = self.registry.lane_limit(lane)
+        if limit is None:
+            yield
+            return
+        token = self._acquire(lane, limit)
+        try:
+            yield
+        finally:
+            self._release(lane, token)
+
+    def _acquire(self, lane: str, limit: LaneLimit) -> Any:
+        raise NotImplementedError
+
+    def _release(self, lane: str, token: Any) -> None:
+        raise NotImplementedError
+
+
+class DatabaseGate(_LaneGate):
     """A ``RequestGate`` whose admissions are shared by every process on one database.
 
     Args:
@@ -56,19 +85,6 @@ class DatabaseGate:
         self.holder = holder
         self._known_lanes: set[str] = set()
         self._admissions = 0
-
-    @contextlib.contextmanager
-    def permit(self, lane: str) -> Iterator[None]:
-        """Wait for and hold one request slot on ``lane`` (unlimited lanes pass at once)."""
-        limit = self.registry.lane_limit(lane)
-        if limit is None:
-            yield
-            return
-        permit_id = self._acquire(lane, limit)
-        try:
-            yield
-        finally:
-            self._release(permit_id)
 
     def _acquire(self, lane: str, limit: LaneLimit) -> int:
         while True:
@@ -109,7 +125,7 @@ class DatabaseGate:
             self._known_lanes.add(lane)
         session.execute(select(Lane.name).where(Lane.name == lane).with_for_update())
 
-    def _release(self, permit_id: int) -> None:
+    def _release(self, lane: str, permit_id: int) -> None:
         with Session(self.engine) as session, session.begin():
             session.execute(update(LanePermit).where(LanePermit.id == permit_id)
                             .values(released_at=utcnow()))
@@ -120,7 +136,7 @@ def _prune(session: Session, lane: str, now: datetime) -> None:
                                              LanePermit.acquired_at < now - PRUNE_AFTER))
 
 
-class MemoryGate:
+class MemoryGate(_LaneGate):
     """The same admission rule for one process, with no database (threads only).
 
     Args:
@@ -133,24 +149,17 @@ class MemoryGate:
         self._active: dict[str, int] = {}
         self._released: dict[str, list[float]] = {}
 
-    @contextlib.contextmanager
-    def permit(self, lane: str) -> Iterator[None]:
-        """Wait for and hold one request slot on ``lane``."""
-        limit = self.registry.lane_limit(lane)
-        if limit is None:
-            yield
-            return
+    def _acquire(self, lane: str, limit: LaneLimit) -> None:
         with self._condition:
             while not self._admissible(lane, limit):
                 self._condition.wait(timeout=POLL_MAX)
             self._active[lane] = self._active.get(lane, 0) + 1
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._active[lane] -= 1
-                self._released.setdefault(lane, []).append(time.monotonic())
-                self._condition.notify_all()
+
+    def _release(self, lane: str, token: None) -> None:
+        with self._condition:
+            self._active[lane] -= 1
+            self._released.setdefault(lane, []).append(time.monotonic())
+            self._condition.notify_all()
 
     def _admissible(self, lane: str, limit: LaneLimit) -> bool:
         horizon = time.monotonic() - WINDOW.total_seconds()

@@ -26,6 +26,7 @@ from .domain import OrderState
 from .errors import IntegrationError
 from .intake import sync_orders
 from .jobs import Feature
+from .links import connected_links as links_in_use
 from .models import Link, OrderRecord, OrderTransition, utcnow
 from .runner import PeriodicTask
 from .stock import prepare_stock_pull, queue_stock_pull
@@ -37,12 +38,11 @@ STOCK_TICK_SECONDS = 15.0
 
 
 def connected_links(app: Any) -> list[Link]:
-    """Return every link that is not disconnected, by id."""
+    """Return every connected link, detached so it can be read after the session."""
     with app.session() as session:
-        links = session.scalars(select(Link).where(Link.disconnected_at.is_(None))
-                                .order_by(Link.id)).all()
+        links = links_in_use(session)
         session.expunge_all()
-        return list(links)
+        return links
 
 
 def poll_orders(app: Any) -> None:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from ..console import print_table, progress
 from ..intake import sync_orders
-from ..links import get_link
-from ..models import Link, OrderRecord, OrderTransition
+from ..links import connected_links, get_link
+from ..models import OrderRecord, OrderTransition
 from ..orders import IngestOutcome
 
 
@@ -73,8 +73,7 @@ def _link_ids(app, link_id: str | None) -> list[str]:
     with app.session() as session:
         if link_id:
             return [get_link(session, link_id).id]
-        return list(session.scalars(select(Link.id).where(Link.disconnected_at.is_(None))
-                                    .order_by(Link.id)))
+        return [link.id for link in connected_links(session)]
 
 
 def _echo_summary(link_id: str, summary) -> None:

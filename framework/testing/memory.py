@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..configuration import unbound_warehouse, unmapped_account
 from ..connectors import AccountingConnector, CommerceConnector
-from ..errors import ConfigError
 from ..jobs import (
     AccountRole,
     DocumentBinding,
@@ -76,22 +76,14 @@ class MemoryJobContext:
         try:
             return self.warehouses[store_warehouse_id or ""]
         except KeyError:
-            raise ConfigError(
-                f"store warehouse {store_warehouse_id!r} is not bound on link {self.link.id}",
-                fix=f"jembatan warehouses bind --link {self.link.id} {store_warehouse_id} "
-                    "<ACCURATE-WAREHOUSE>",
-            ) from None
+            raise unbound_warehouse(self.link.id, store_warehouse_id) from None
 
     def account(self, role: AccountRole, qualifier: str = "") -> str:
         """Return the mapped value or raise ``ConfigError``."""
         for candidate in (qualifier, ""):
             if (role, candidate) in self.accounts:
                 return self.accounts[(role, candidate)]
-        raise ConfigError(
-            f"no {role.value} account mapped{' for ' + qualifier if qualifier else ''} "
-            f"on link {self.link.id}",
-            fix=f"jembatan accounts map --link {self.link.id} {role.value} <NUMBER>",
-        )
+        raise unmapped_account(self.link.id, role, qualifier)
 
     def record(  # noqa: PLR0913 - mirrors JobContext.record
         self, kind: RecordKind, ref: str, document: str, status: RecordStatus, *,

@@ -119,10 +119,7 @@ def _answer(doc: Document) -> dict[str, Any]:
 def save_sales_order(db: Database, body: dict[str, Any]) -> dict[str, Any]:
     """Create a sales order; it reserves its quantities in the line warehouses."""
     doc = _priced(db, "sales_order", body)
-    for line in doc.body["detailItem"]:
-        item = db.items[line["itemNo"]]
-        warehouse = line["warehouseName"]
-        item.reserved[warehouse] = item.reserved.get(warehouse, Decimal(0)) + line["quantity"]
+    _move_stock(db, doc, "reserved", +1)
     db.documents["sales_order"][doc.number] = doc
     return _answer(doc)
 
@@ -150,10 +147,7 @@ def save_sales_invoice(db: Database, body: dict[str, Any]) -> dict[str, Any]:
     """Create an invoice: lowers on-hand; lines naming a sales order process (close) it."""
     doc = _priced(db, "sales_invoice", body)
     orders = _processed_orders(db, doc.body["detailItem"])
-    for line in doc.body["detailItem"]:
-        item = db.items[line["itemNo"]]
-        warehouse = line["warehouseName"]
-        item.on_hand[warehouse] = item.on_hand.get(warehouse, Decimal(0)) - line["quantity"]
+    _move_stock(db, doc, "on_hand", -1)
     for order in orders:
         _release(db, order)
         order.invoiced, order.status = True, "CLOSED"
@@ -164,10 +158,15 @@ def save_sales_invoice(db: Database, body: dict[str, Any]) -> dict[str, Any]:
 
 def _release(db: Database, order: Document) -> None:
     """Give back what an order still reserves."""
-    for line in order.body["detailItem"]:
-        item = db.items[line["itemNo"]]
+    _move_stock(db, order, "reserved", -1)
+
+
+def _move_stock(db: Database, doc: Document, level: str, sign: int) -> None:
+    """Add (``sign`` +1) or take (-1) each line's quantity to ``on_hand`` or ``reserved``."""
+    for line in doc.body["detailItem"]:
+        levels = getattr(db.items[line["itemNo"]], level)
         warehouse = line["warehouseName"]
-        item.reserved[warehouse] = item.reserved.get(warehouse, Decimal(0)) - line["quantity"]
+        levels[warehouse] = levels.get(warehouse, Decimal(0)) + sign * line["quantity"]
 
 
 def close_sales_order(db: Database, body: dict[str, Any]) -> dict[str, Any]:
@@ -182,10 +181,7 @@ def close_sales_order(db: Database, body: dict[str, Any]) -> dict[str, Any]:
     if close and not order.closed:
         _release(db, order)
     elif not close and order.closed:
-        for line in order.body["detailItem"]:
-            item = db.items[line["itemNo"]]
-            wh = line["warehouseName"]
-            item.reserved[wh] = item.reserved.get(wh, Decimal(0)) + line["quantity"]
+        _move_stock(db, order, "reserved", +1)
     order.closed, order.status = close, ("CLOSED" if close else "QUEUE")
     return {"id": order.id, "number": order.number, "status": order.status}
 
@@ -227,10 +223,7 @@ def save_sales_return(db: Database, body: dict[str, Any]) -> dict[str, Any]:
         if invoice is None:
             raise AccurateRefusal(f"Faktur Penjualan {body.get('invoiceNumber') or ''} tidak tepat")
     doc = _priced(db, "sales_return", body)
-    for line in doc.body["detailItem"]:
-        item = db.items[line["itemNo"]]
-        warehouse = line["warehouseName"]
-        item.on_hand[warehouse] = item.on_hand.get(warehouse, Decimal(0)) + line["quantity"]
+    _move_stock(db, doc, "on_hand", +1)
     db.documents["sales_return"][doc.number] = doc
     return _answer(doc)
 
