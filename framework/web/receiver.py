@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .errors import ConfigError, IntegrationError
-from .intake import receive_webhook
-from .jobs import RecordStatus
-from .records import list_records, repush
-from .status import link_statuses
+from ..errors import ConfigError, IntegrationError
+from ..intake import receive_webhook
+from ..jobs import RecordStatus
+from ..records import list_records, repush
+from ..status import link_statuses
 
 
 def create_web_app(app: Any) -> Starlette:
