@@ -12,13 +12,23 @@ from .connectors import (
 )
 from .domain import (
     Account,
+    Fee,
+    FeeType,
     ItemResult,
     Order,
     OrderLine,
+    OrderMoney,
     OrderState,
+    PlatformDiscount,
+    PlatformDiscountType,
     Product,
+    Refund,
+    RefundLine,
     Rejected,
+    Settlement,
     StockLevel,
+    Subsidy,
+    SubsidyType,
     Warehouse,
 )
 from .errors import (
@@ -52,12 +62,13 @@ from .registration import StorePlugin, hookimpl
 
 __all__ = [
     "ITEM_BINDING", "Account", "AccountRole", "AccountingConnector", "CheckContext",
-    "CommerceConnector",
-    "ConfigError", "Connector", "DocumentBinding", "ErrorAction", "Feature", "IntegrationError",
-    "ItemResult", "JobContext", "JobHandler", "JobRequest", "JobStatus", "LinkContext",
-    "LinkInfo", "OpenGate", "Order", "OrderLine", "OrderState", "PermanentError", "Problem",
+    "CommerceConnector", "ConfigError", "Connector", "DocumentBinding", "ErrorAction", "Feature",
+    "Fee", "FeeType", "IntegrationError", "ItemResult", "JobContext", "JobHandler", "JobRequest",
+    "JobStatus", "LinkContext", "LinkInfo", "OpenGate", "Order", "OrderLine", "OrderMoney",
+    "OrderState", "PermanentError", "PlatformDiscount", "PlatformDiscountType", "Problem",
     "Product", "ProviderAPIError", "ProviderConfigError", "ProviderPermanentError",
-    "ProviderTransientError", "RecordKind", "RecordStatus", "Rejected", "RequestGate", "Severity",
-    "SkippableError", "StockLevel", "StorePlugin", "TransientError", "Warehouse", "WebhookHint",
+    "ProviderTransientError", "RecordKind", "RecordStatus", "Refund", "RefundLine", "Rejected",
+    "RequestGate", "Settlement", "Severity", "SkippableError", "StockLevel", "Subsidy",
+    "SubsidyType", "StorePlugin", "TransientError", "Warehouse", "WebhookHint",
     "accounting_context", "get_link", "hookimpl", "provider_error", "reintegrate",
 ]

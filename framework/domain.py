@@ -59,8 +59,148 @@ class OrderLine(Canonical):
         return self.unit_price * self.quantity - self.discount
 
 
+class FeeType(StrEnum):
+    """What a marketplace keeps from an order's money (each books to its own account)."""
+
+    COMMISSION = "commission"  # marketplace commission
+    SERVICE = "service"  # service, programme, platform, admin, fulfilment fees
+    PAYMENT = "payment"  # payment / credit-card fee
+    SHIPPING_DIFFERENCE = "shipping_difference"  # final shipping above what the buyer paid
+    SELLER_VOUCHER = "seller_voucher"  # seller-funded voucher or coin cashback taken at payout
+    OTHER = "other"  # a fee the platform names but no canonical type fits
+
+
+class SubsidyType(StrEnum):
+    """Money the marketplace adds on top of the invoice (booked as other income)."""
+
+    REBATE = "rebate"  # platform rebate / cashback to the seller
+    SHIPPING = "shipping"  # shipping subsidy or shipping charged below the final cost
+    OTHER = "other"
+
+
+class PlatformDiscountType(StrEnum):
+    """Price cuts the buyer got that the marketplace pays for (they never reduce revenue)."""
+
+    VOUCHER = "voucher"
+    DISCOUNT = "discount"
+    COINS = "coins"
+
+
+class Fee(Canonical):
+    """One fee the marketplace deducts from the payout."""
+
+    type: FeeType
+    amount: Decimal = Field(ge=0)
+    label: str = Field(default="", description="the platform's own name, e.g. commissionFee")
+
+
+class Subsidy(Canonical):
+    """Platform money that raises the payout above the invoice."""
+
+    type: SubsidyType
+    amount: Decimal = Field(ge=0)
+    label: str = ""
+
+
+class PlatformDiscount(Canonical):
+    """A platform-funded price cut: the buyer paid less, the marketplace pays the seller."""
+
+    type: PlatformDiscountType
+    amount: Decimal = Field(ge=0)
+    label: str = ""
+
+
+class RefundLine(Canonical):
+    """Units of one SKU a refund gives back (a partial refund names only those)."""
+
+    sku: str = Field(min_length=1)
+    quantity: int = Field(gt=0)
+
+
+class Refund(Canonical):
+    """Money given back to the buyer out of the seller's revenue (a return or a cancel)."""
+
+    amount: Decimal = Field(ge=0, description="at the seller's price, what the return credits")
+    lines: tuple[RefundLine, ...] = ()
+    refunded_at: AwareDatetime | None = None
+    reason: str = ""
+
+
+class Settlement(Canonical):
+    """What the marketplace released for the order, once it says so."""
+
+    released_at: AwareDatetime
+    released_amount: Decimal | None = Field(default=None, description="net cash released")
+    reference: str | None = Field(default=None, description="settlement / payout id")
+
+
+class OrderMoney(Canonical):
+    """An order's money in platform-independent pieces (the reference's booking recipe).
+
+    Line prices and line discounts stay on ``OrderLine`` (the seller's price and seller-funded
+    line discounts). The pieces relate as follows, every amount a ``Decimal``:
+
+    - ``invoice`` (the seller's revenue) = lines - ``seller_discount`` + ``shipping_charged``
+      (only when not ``cashless``: cashless shipping is paid to the courier by the
+      marketplace) + ``tax`` (only when not ``tax_inclusive``);
+    - ``buyer_total`` (what the buyer paid) = invoice - platform discounts (+ shipping when
+      cashless); plugins check it equals ``Order.total``;
+    - ``net payout`` = invoice - fees + subsidies - refunds; ``stated_net`` (the platform's own
+      seller total, when it gives one) must equal it.
+
+    Every piece is optional (0 / absent), so a plugin fills only what its platform sends.
+    """
+
+    seller_discount: Decimal = Field(default=Decimal(0), ge=0,
+                                     description="order-level seller-funded discounts/vouchers")
+    platform_discounts: tuple[PlatformDiscount, ...] = ()
+    shipping_charged: Decimal = Field(default=Decimal(0), ge=0,
+                                      description="shipping the buyer paid")
+    shipping_final: Decimal | None = Field(default=None, ge=0,
+                                           description="the seller's final shipping cost")
+    cashless: bool = Field(default=False, description="the marketplace pays the courier")
+    tax: Decimal = Field(default=Decimal(0), ge=0, description="tax (PPN) on the order")
+    tax_inclusive: bool = Field(default=True, description="line prices include the tax")
+    fees: tuple[Fee, ...] = ()
+    subsidies: tuple[Subsidy, ...] = ()
+    refunds: tuple[Refund, ...] = ()
+    settlement: Settlement | None = None
+    stated_net: Decimal | None = Field(default=None,
+                                       description="the seller's net as the platform states it")
+
+    @property
+    def shipping_income(self) -> Decimal:
+        """Buyer-paid shipping that is the seller's income (0 when cashless)."""
+        return Decimal(0) if self.cashless else self.shipping_charged
+
+    @property
+    def fee_total(self) -> Decimal:
+        """Every fee the marketplace keeps."""
+        return sum((fee.amount for fee in self.fees), Decimal(0))
+
+    @property
+    def subsidy_total(self) -> Decimal:
+        """Every platform subsidy on top of the invoice."""
+        return sum((subsidy.amount for subsidy in self.subsidies), Decimal(0))
+
+    @property
+    def platform_discount_total(self) -> Decimal:
+        """Every platform-funded price cut the buyer got."""
+        return sum((cut.amount for cut in self.platform_discounts), Decimal(0))
+
+    @property
+    def refund_total(self) -> Decimal:
+        """Everything refunded to the buyer."""
+        return sum((refund.amount for refund in self.refunds), Decimal(0))
+
+
 class Order(Canonical):
-    """A marketplace order as the core sees it, whatever platform it came from."""
+    """A marketplace order as the core sees it, whatever platform it came from.
+
+    ``shipping_fee`` and ``discount`` are the legacy money fields; a plugin that fills
+    ``money`` sets them to ``money.shipping_charged`` and ``money.seller_discount``. Without
+    ``money`` the order is read as non-cashless with no fees (``Order.books``).
+    """
 
     external_id: str = Field(min_length=1, description="the commerce platform's order id")
     order_number: str = Field(min_length=1, description="the marketplace's order number")
@@ -78,12 +218,47 @@ class Order(Canonical):
     created_at: AwareDatetime
     updated_at: AwareDatetime
     paid_at: AwareDatetime | None = None
+    delivered_at: AwareDatetime | None = Field(default=None,
+                                               description="when the buyer received it")
+    money: OrderMoney | None = None
+
+    @property
+    def merchandise(self) -> Decimal:
+        """The lines at the seller's price, less seller-funded line discounts."""
+        return sum((line.total for line in self.lines), Decimal(0))
 
     @property
     def computed_total(self) -> Decimal:
-        """Lines plus shipping minus the order discount; should equal ``total``."""
-        lines = sum((line.total for line in self.lines), Decimal(0))
-        return lines + self.shipping_fee - self.discount
+        """What the buyer pays by the pieces (``buyer_total``); should equal ``total``."""
+        return self.buyer_total
+
+    @property
+    def books(self) -> OrderMoney:
+        """The order's money pieces: ``money``, or the legacy fields read as pieces."""
+        if self.money is not None:
+            return self.money
+        return OrderMoney(seller_discount=self.discount, shipping_charged=self.shipping_fee)
+
+    @property
+    def invoice_amount(self) -> Decimal:
+        """The seller's revenue: what the order's invoice totals."""
+        books = self.books
+        tax = Decimal(0) if books.tax_inclusive else books.tax
+        return self.merchandise - books.seller_discount + books.shipping_income + tax
+
+    @property
+    def buyer_total(self) -> Decimal:
+        """What the buyer pays by the pieces: the invoice less platform-funded cuts."""
+        books = self.books
+        cashless_shipping = books.shipping_charged if books.cashless else Decimal(0)
+        return self.invoice_amount - books.platform_discount_total + cashless_shipping
+
+    @property
+    def expected_payout(self) -> Decimal:
+        """The net the marketplace should release: invoice - fees + subsidies - refunds."""
+        books = self.books
+        return (self.invoice_amount - books.fee_total + books.subsidy_total
+                - books.refund_total)
 
 
 class Product(Canonical):

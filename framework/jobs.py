@@ -51,6 +51,16 @@ class AccountRole(StrEnum):
     BANK = "bank"  # cash/bank account for Auto Paid receipts
     SHIPPING_FEE = "shipping_fee"  # account for the shipping fee charged to the buyer
     DISCOUNT = "discount"  # account for order-level discounts
+    # receipt mode ``payout`` (docs/money.md): where the net payout lands, and one account per
+    # fee type / subsidy; qualifier: a sales channel where the chart differs per channel
+    MARKETPLACE_BALANCE = "marketplace_balance"  # Kas/Bank "Saldo <marketplace>" account
+    COMMISSION_FEE = "commission_fee"
+    SERVICE_FEE = "service_fee"
+    PAYMENT_FEE = "payment_fee"
+    SHIPPING_DIFFERENCE = "shipping_difference"
+    SELLER_VOUCHER = "seller_voucher"
+    PLATFORM_SUBSIDY = "platform_subsidy"  # other income: rebates, shipping subsidies
+    OTHER_FEE = "other_fee"  # fallback for a fee type with no account mapped (warned)
 
 
 class Feature(StrEnum):
