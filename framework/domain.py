@@ -12,7 +12,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from . import storable
 
 
 def _require_aware(value: datetime) -> datetime:
@@ -42,6 +44,15 @@ class Canonical(BaseModel):
     """Base of every canonical model: immutable, strict about unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL stores no NUL character: a platform value carrying one is refused here,
+        # as that record's clean error, instead of failing a statement later.
+        if isinstance(value, str) and storable.NUL in value:
+            raise ValueError("contains a NUL character")
+        return value
 
 
 class OrderLine(Canonical):
@@ -202,12 +213,16 @@ class Order(Canonical):
     ``money`` the order is read as non-cashless with no fees (``Order.books``).
     """
 
-    external_id: str = Field(min_length=1, description="the commerce platform's order id")
-    order_number: str = Field(min_length=1, description="the marketplace's order number")
-    channel: str = Field(description="sales channel, e.g. SHOPEE, TOKOPEDIA")
+    external_id: str = Field(min_length=1, max_length=storable.EXTERNAL_ID,
+                             description="the commerce platform's order id")
+    order_number: str = Field(min_length=1, max_length=storable.ORDER_NUMBER,
+                              description="the marketplace's order number")
+    channel: str = Field(max_length=storable.CHANNEL,
+                         description="sales channel, e.g. SHOPEE, TOKOPEDIA")
     shop_id: str | None = None
     state: OrderState
-    platform_status: str = Field(description="the platform's own status word, kept verbatim")
+    platform_status: str = Field(max_length=storable.PLATFORM_STATUS,
+                                 description="the platform's own status word, kept verbatim")
     warehouse_id: str | None = None
     lines: tuple[OrderLine, ...] = Field(min_length=1)
     shipping_fee: Decimal = Field(default=Decimal(0), ge=0)
@@ -317,3 +332,11 @@ class Rejected(Canonical):
     ref: str = Field(description="the platform's id or SKU, as far as it could be read")
     reason: str
     raw: str = Field(default="", description="the platform's JSON, for the record")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # A rejection describes a bad value, NUL included: keep it readable, never refuse it.
+        if isinstance(value, str):
+            return value.replace(storable.NUL, "\\0")
+        return value

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 
 from .domain import Rejected
 from .errors import IntegrationError, PermanentError
@@ -79,12 +79,21 @@ def _poll_start(link: Any, until: datetime) -> datetime:
 
 def _ingest_one(app: Any, info: Any, link_id: str, item: Any, backfill: bool,  # noqa: PLR0913
                 since: datetime | None) -> IngestResult:
-    with app.session() as session:
-        if isinstance(item, Rejected):
-            return record_rejected(session, link_id, item)
-        return ingest_order(session, app.plugins.hook, info, item,
-                            source="backfill" if backfill else "poll",
-                            not_before=since if backfill else None)
+    try:
+        with app.session() as session:
+            if isinstance(item, Rejected):
+                return record_rejected(session, link_id, item)
+            return ingest_order(session, app.plugins.hook, info, item,
+                                source="backfill" if backfill else "poll",
+                                not_before=since if backfill else None)
+    except (DataError, StatementError) as error:
+        # The last line of defence: a value the checks missed fails this order only.
+        if isinstance(error, OperationalError):
+            raise  # the database itself is unwell: not this order's fault
+        reason = "the database refused the order: " + str(error.orig or error).splitlines()[0]
+        with app.session() as session:
+            return record_rejected(session, link_id, Rejected(
+                kind="order", ref=getattr(item, "order_number", None) or "?", reason=reason))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ jobs, and a job key already queued is never queued again.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import lifecycle
+from . import lifecycle, storable
 from .domain import Order, OrderState, Rejected
 from .jobs import LinkInfo, RecordKind, RecordStatus
 from .models import OrderRecord, OrderTransition, utcnow
@@ -66,6 +67,11 @@ def ingest_order(  # noqa: PLR0913 - the event and where it applies
         not_before: orders created before this are skipped; defaults to the link's
             ``integrated_at`` (a backfill passes an earlier time).
     """
+    problem = unstorable_order(order)
+    if problem:
+        return record_rejected(session, link.id, Rejected(
+            kind="order", ref=order.order_number or order.external_id,
+            reason=f"order cannot be stored: {problem}", raw=_raw(order)))
     cutoff = not_before if not_before is not None else link.integrated_at
     row = _locked_row(session, link.id, order)
     if row is None:
@@ -82,6 +88,27 @@ def ingest_order(  # noqa: PLR0913 - the event and where it applies
                             note=plan.ignored_reason or "")
     queued = _apply_steps(session, hook, link, row, order, plan, source)
     return IngestResult(order.order_number, IngestOutcome.MOVED, plan.entered, queued)
+
+
+def unstorable_order(order: Order) -> str | None:
+    """Return why the database cannot hold ``order`` (``None`` when it can).
+
+    The canonical model refuses these values already; the core checks again because a plugin
+    may build an order without validating it, and one bad order must never fail a statement.
+    """
+    problem = storable.first_problem((
+        ("external_id", order.external_id, storable.EXTERNAL_ID),
+        ("order_number", order.order_number, storable.ORDER_NUMBER),
+        ("channel", order.channel, storable.CHANNEL),
+        ("platform_status", order.platform_status, storable.PLATFORM_STATUS),
+    ))
+    if problem is None and storable.contains_nul(order.model_dump(mode="json")):
+        problem = "a text of the order contains a NUL character"
+    return problem
+
+
+def _raw(order: Order) -> str:
+    return json.dumps(order.model_dump(mode="json"), default=str)
 
 
 def _apply_steps(  # noqa: PLR0913 - the pieces of one transition
@@ -156,10 +183,12 @@ def _skip(session: Session, link: LinkInfo, row: OrderRecord, order: Order,
 def record_rejected(session: Session, link_id: str, rejected: Rejected) -> IngestResult:
     """Store a platform record that could not be read as a failed push record."""
     kind = RecordKind.ORDER if rejected.kind == "order" else RecordKind.PRODUCT
-    write_record(session, link_id=link_id, kind=kind, ref=rejected.ref, document=rejected.kind,
-                 status=RecordStatus.FAILED, sent=None, received=rejected.raw or None,
-                 reason=rejected.reason)
-    return IngestResult(rejected.ref, IngestOutcome.REJECTED, note=rejected.reason)
+    ref = storable.storable(rejected.ref, storable.ORDER_NUMBER)  # the very value may be bad
+    write_record(session, link_id=link_id, kind=kind, ref=ref, document=rejected.kind,
+                 status=RecordStatus.FAILED, sent=None,
+                 received=storable.storable_json(rejected.raw) or None,
+                 reason=storable.storable(rejected.reason, 4000))
+    return IngestResult(ref, IngestOutcome.REJECTED, note=rejected.reason)
 
 
 def _store_transition(  # noqa: PLR0913 - a transition row's fields

@@ -53,6 +53,9 @@ def poll_orders(app: Any) -> None:
         except IntegrationError as error:
             log.warning("polling orders of %s failed: %s", link.id, error)
             continue
+        except Exception:  # noqa: BLE001 - task boundary: one link's bug never stops the rest
+            log.exception("polling orders of %s crashed", link.id)
+            continue
         log.info("polled %s: %d results, %d jobs queued", link.id, len(summary.results),
                  summary.jobs_queued)
 
