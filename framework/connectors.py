@@ -12,7 +12,7 @@ import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, ContextManager, Protocol
 
 from .domain import Account, ItemResult, Order, Product, Rejected, StockLevel, Warehouse
@@ -91,6 +91,14 @@ class Connector(ABC):
 
 class CommerceConnector(Connector):
     """A store platform: where orders, master products and store stock live."""
+
+    #: the longest update-time window one order listing may span (``None``: any). The core
+    #: polls window by window and moves the link's cursor after each, so a link behind by
+    #: any gap catches up and a failure keeps the windows already read.
+    order_window: ClassVar[timedelta | None] = None
+    #: how far back the platform lists orders (``None``: no limit). A poll or backfill that
+    #: starts earlier is clipped to it with a warning (what lies before cannot be listed).
+    order_horizon: ClassVar[timedelta | None] = None
 
     @abstractmethod
     def iter_orders(

@@ -165,7 +165,11 @@ class GineeClient(PlatformClient):
 
     def iter_order_summaries(self, since: datetime, until: datetime,
                              size: int = A.MAX_PAGE_SIZE) -> Iterator[Any]:
-        """Yield list-order rows updated in one window (<= 15 days) following the cursor."""
+        """Yield list-order rows updated in one window (<= 15 days) following the cursor.
+
+        The caller passes whole seconds (``GineeConnector`` does): a fraction would be
+        floored at the start and rounded up at the end, widening the window by a second.
+        """
         body: dict[str, Any] = {"size": size, "lastUpdateSince": format_time(since),
                                 "lastUpdateTo": format_time(until, round_up=True)}
         cursors: set[str] = set()

@@ -42,6 +42,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def floor_second(moment: datetime) -> datetime:
+    """Drop the fraction of a second (Ginee's filters have whole seconds)."""
+    return moment.replace(microsecond=0)
+
+
+def ceil_second(moment: datetime) -> datetime:
+    """Round up to the next whole second unless already whole."""
+    whole = moment.replace(microsecond=0)
+    return whole + timedelta(seconds=1) if whole != moment else whole
+
+
 def split_windows(since: datetime, until: datetime,
                   width: timedelta = ORDER_WINDOW) -> Iterator[tuple[datetime, datetime]]:
     """Yield consecutive ``(start, end)`` windows of at most ``width`` covering the range."""
@@ -70,6 +81,10 @@ class GineeConnector(CommerceConnector):
 
     name: ClassVar[str] = "ginee"
     title: ClassVar[str] = "Ginee"
+    #: one second short of 15 days: widening a window to whole seconds adds up to one.
+    order_window: ClassVar[timedelta | None] = ORDER_WINDOW - timedelta(seconds=1)
+    #: a little inside Ginee's horizon, so clock skew never turns a valid request invalid.
+    order_horizon: ClassVar[timedelta | None] = A.ORDER_HORIZON - A.ORDER_HORIZON_MARGIN
     credential_fields: ClassVar[tuple[str, ...]] = ("access_key", "secret_key")
     setting_fields: ClassVar[Mapping[str, str]] = {
         "base_url": f"Ginee OpenAPI root (default {DEFAULT_BASE_URL})",
@@ -108,18 +123,20 @@ class GineeConnector(CommerceConnector):
                     updated_until: datetime) -> Iterator[Order | Rejected]:
         """Yield every order updated in the window, ``Rejected`` for unreadable ones.
 
-        The window is clipped to Ginee's 3-month horizon (older updates cannot be listed; a
-        warning says so) and split into 15-day requests. An order seen twice (window edges,
-        an update while paging) is yielded once.
+        The window is widened to whole seconds (Ginee's filters have no fraction), clipped
+        to Ginee's 3-month horizon (older updates cannot be listed; a warning says so) and
+        split into requests of at most 15 days, bounds included. An order seen twice (window
+        edges, an update while paging) is yielded once.
         """
         seen: set[str] = set()
-        for since, until in split_windows(self._clip(updated_since), updated_until):
+        start, end = floor_second(self._clip(updated_since)), ceil_second(updated_until)
+        for since, until in split_windows(start, end):
             for summaries in chunked(self.client.iter_order_summaries(since, until),
                                      BATCH_GET_LIMIT):
                 yield from self._details(summaries, seen)
 
     def _clip(self, since: datetime) -> datetime:
-        horizon = self.clock() - A.ORDER_HORIZON + A.ORDER_HORIZON_MARGIN
+        horizon = ceil_second(self.clock() - A.ORDER_HORIZON + A.ORDER_HORIZON_MARGIN)
         if since < horizon:
             log.warning("Ginee lists orders of the last %s only; window start %s clipped to %s",
                         A.ORDER_HORIZON, since.isoformat(), horizon.isoformat())
