@@ -54,6 +54,7 @@ from .jobs import (
     JobRequest,
     JobStatus,
     LinkInfo,
+    ReceiptMode,
     RecordKind,
     RecordStatus,
 )
@@ -67,8 +68,8 @@ __all__ = [
     "JobStatus", "LinkContext", "LinkInfo", "OpenGate", "Order", "OrderLine", "OrderMoney",
     "OrderState", "PermanentError", "PlatformDiscount", "PlatformDiscountType", "Problem",
     "Product", "ProviderAPIError", "ProviderConfigError", "ProviderPermanentError",
-    "ProviderTransientError", "RecordKind", "RecordStatus", "Refund", "RefundLine", "Rejected",
-    "RequestGate", "Settlement", "Severity", "SkippableError", "StockLevel", "Subsidy",
-    "SubsidyType", "StorePlugin", "TransientError", "Warehouse", "WebhookHint",
+    "ProviderTransientError", "ReceiptMode", "RecordKind", "RecordStatus", "Refund", "RefundLine",
+    "Rejected", "RequestGate", "Settlement", "Severity", "SkippableError", "StockLevel",
+    "StorePlugin", "Subsidy", "SubsidyType", "TransientError", "Warehouse", "WebhookHint",
     "accounting_context", "get_link", "hookimpl", "provider_error", "reintegrate",
 ]

@@ -72,6 +72,18 @@ class Feature(StrEnum):
     SALES_RETURN = "sales_return"
 
 
+class ReceiptMode(StrEnum):
+    """How an invoiced order's money is received (the link setting ``receipt_mode``)."""
+
+    AUTO_PAID = "auto-paid"  # the whole invoice into the bank account right after it
+    PAYOUT = "payout"  # the marketplace's net payout at settlement, one line per fee
+    OFF = "off"  # no receipt: the accountant receives payments by hand
+
+
+#: the accounting setting naming a link's receipt mode
+RECEIPT_MODE_SETTING = "receipt_mode"
+
+
 @dataclass(frozen=True, slots=True)
 class JobRequest:
     """A unit of work a plugin asks the core to run durably.
@@ -105,10 +117,26 @@ class LinkInfo:
     accounting: str
     features: frozenset[Feature]
     integrated_at: datetime | None
+    settings: Mapping[str, Any] = field(default_factory=dict)  # the accounting side's settings
 
     def has(self, feature: Feature) -> bool:
         """Return whether ``feature`` is switched on for this link."""
         return feature in self.features
+
+    @property
+    def receipt_mode(self) -> ReceiptMode:
+        """The receipt mode, from the ``receipt_mode`` setting.
+
+        Without the setting: ``auto-paid`` when the ``auto_paid`` feature is on, else
+        ``payout`` (the default for marketplace links).
+
+        Raises:
+            ValueError: the setting names no mode (``jembatan check`` reports it first).
+        """
+        chosen = self.settings.get(RECEIPT_MODE_SETTING)
+        if chosen:
+            return ReceiptMode(str(chosen).strip().lower())
+        return ReceiptMode.AUTO_PAID if Feature.AUTO_PAID in self.features else ReceiptMode.PAYOUT
 
 
 #: the document-binding kind of a SKU's accounting item (written by the core's product push)

@@ -44,7 +44,8 @@ def link_info(link: Link) -> LinkInfo:
     features = frozenset(known[name] for name, on in (link.features or {}).items()
                          if on and name in known)
     return LinkInfo(id=link.id, commerce=link.commerce, accounting=link.accounting,
-                    features=features, integrated_at=link.integrated_at)
+                    features=features, integrated_at=link.integrated_at,
+                    settings=dict(link.accounting_settings or {}))
 
 
 def _context(app: App, link: Link, side: Side) -> LinkContext:

@@ -46,6 +46,12 @@ class AccurateConnector(AccountingConnector):
         "account_url": "account host, e.g. https://account.accurate.id (or an emulator)",
         "host": "data host; found through api-token.do/open-db.do when empty",
         "database_id": "the Accurate database (data usaha) id",
+        "receipt_mode": "auto-paid, payout (default for marketplace links) or off "
+                        "(docs/money.md)",
+        "taxable": "true when invoices carry PPN (the seller is PKP)",
+        "inclusive_tax": "true (default) when marketplace prices include the tax",
+        "tax": "the tax used on lines: ppn (default), ppnbm or pph23",
+        "branch_name": "the Accurate branch (cabang) of every document, where there are branches",
     }
 
     def __init__(self, link: LinkContext, *, transport: Any = None) -> None:

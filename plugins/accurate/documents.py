@@ -144,12 +144,22 @@ def ensure_customer(ctx: JobContext, connector: AccurateConnector, order: Order)
 
 def order_accounts(ctx: JobContext, connector: AccurateConnector, order: Order
                    ) -> mapping.OrderAccounts:
-    """Resolve the customer, warehouse and expense accounts an order's documents need."""
+    """Resolve the customer, warehouse, shipping income account, branch and PPN settings.
+
+    Seller discounts go on the documents as Accurate discounts (no account needed).
+    """
     warehouse = ctx.accounting_warehouse(order.warehouse_id)
-    shipping = ctx.account(AccountRole.SHIPPING_FEE) if order.shipping_fee > 0 else None
-    discount = ctx.account(AccountRole.DISCOUNT) if order.discount > 0 else None
-    return mapping.OrderAccounts(ensure_customer(ctx, connector, order), warehouse,
-                                 shipping, discount)
+    shipping = (ctx.account(AccountRole.SHIPPING_FEE, order.channel)
+                if order.books.shipping_income > 0 else None)
+    settings = connector.link.settings
+    try:
+        taxes = mapping.tax_settings(settings)
+    except ValueError as error:
+        fix = f"jembatan link set {ctx.link.id} --accounting-setting tax=ppn"
+        raise ConfigError(f"link {ctx.link.id}: {error}", fix=fix) from error
+    return mapping.OrderAccounts(ensure_customer(ctx, connector, order), warehouse, shipping,
+                                 branch=str(settings.get("branch_name") or "") or None,
+                                 taxes=taxes)
 
 
 def check_skus(ctx: JobContext, connector: AccurateConnector, order: Order) -> None:
@@ -169,10 +179,17 @@ def check_skus(ctx: JobContext, connector: AccurateConnector, order: Order) -> N
 
 
 def check_total(order: Order, body: Mapping[str, Any], what: str) -> None:
-    """Raise ``PermanentError`` when a document would not total the order's total."""
-    total = mapping.document_total(body)
-    if total != order.total:
+    """Raise ``PermanentError`` when a document would not total the seller's invoice amount."""
+    if order.buyer_total != order.total:
         raise PermanentError(
-            f"order {order.order_number}: the {what} would total {total} but the marketplace "
-            f"says {order.total}; nothing was rounded",
+            f"order {order.order_number}: its lines, shipping, discounts and vouchers add up to "
+            f"{order.buyer_total} but the marketplace says the buyer paid {order.total}; "
+            "nothing was rounded",
+            fix="check the order's lines, fees and discounts in the store, then re-push")
+    total = mapping.document_total(body)
+    expected = mapping.pre_tax_invoice_amount(order)
+    if total != expected:
+        raise PermanentError(
+            f"order {order.order_number}: the {what} would total {total} but the order's "
+            f"pieces say {expected}; nothing was rounded",
             fix="check the order's lines, fees and discounts in the store, then re-push")

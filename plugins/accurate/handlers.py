@@ -20,17 +20,17 @@ from framework import (
     Order,
     OrderState,
     PermanentError,
+    ReceiptMode,
     RecordKind,
     RecordStatus,
     TransientError,
 )
 
-from . import mapping
+from . import mapping, settlement
 from .documents import (
     SALES_INVOICE,
     SALES_ORDER,
     SALES_RECEIPT,
-    SALES_RETURN,
     Posted,
     accurate,
     check_skus,
@@ -106,10 +106,11 @@ def post_sales_invoice(ctx: JobContext, order: Order, sales_order: Posted) -> Po
     check_total(order, body, "sales invoice")
     posted = save_document(ctx, connector, order, SALES_INVOICE, body)
     total = (posted.detail or {}).get("totalAmount") if posted.created else None
-    if total is not None and mapping.money(total) != order.total:
+    expected = order.invoice_amount
+    if total is not None and accounts.taxes.inclusive and mapping.money(total) != expected:
         raise PermanentError(
             f"order {order.order_number}: Accurate totals invoice {posted.number} at {total} "
-            f"but the marketplace says {order.total}",
+            f"but the order's pieces say {expected}",
             fix="compare the invoice with the order in Accurate and correct it there")
     return posted
 
@@ -117,14 +118,16 @@ def post_sales_invoice(ctx: JobContext, order: Order, sales_order: Posted) -> Po
 def post_sales_receipt(ctx: JobContext, order: Order, invoice: Posted) -> None:
     """Post the Auto Paid receipt paying the whole invoice into the mapped bank account."""
     connector = accurate(ctx)
-    if order.total <= 0:
+    if order.invoice_amount <= 0:
         ctx.record(RecordKind.ORDER, order.order_number, SALES_RECEIPT, RecordStatus.SKIPPED,
-                   reason="the order total is 0: nothing to receive")
+                   reason="the invoice total is 0: nothing to receive")
         return
     bank = ctx.account(AccountRole.BANK)
-    customer = ctx.account(AccountRole.CUSTOMER, order.channel)
-    post_document(ctx, connector, order, SALES_RECEIPT,
-                  lambda: mapping.sales_receipt_body(order, customer, bank, invoice.number))
+    accounts = order_accounts(ctx, connector, order)
+    total = (invoice.detail or {}).get("totalAmount")
+    post_document(ctx, connector, order, SALES_RECEIPT, lambda: mapping.sales_receipt_body(
+        order, accounts, bank, invoice.number,
+        mapping.money(total) if total is not None else None))
 
 
 @records_failure(SALES_INVOICE)
@@ -133,7 +136,7 @@ def handle_sales_invoice(ctx: JobContext) -> None:
     order = _order(ctx)
     sales_order = post_sales_order(ctx, order)
     invoice = post_sales_invoice(ctx, order, sales_order)
-    if ctx.link.has(Feature.AUTO_PAID):
+    if ctx.link.receipt_mode is ReceiptMode.AUTO_PAID:
         post_sales_receipt(ctx, order, invoice)
 
 
@@ -161,7 +164,12 @@ def handle_close_sales_order(ctx: JobContext) -> None:
 
 @records_failure(OPERATOR)
 def handle_order_needs_operator(ctx: JobContext) -> None:
-    """Job ``accurate.order_needs_operator``: cancelled after ready-to-ship, or returned."""
+    """Job ``accurate.order_needs_operator``: cancelled after ready-to-ship, or returned.
+
+    With sales returns on, the refunded lines (or the whole invoice) go back as a sales
+    return; in receipt mode ``payout`` what the marketplace still pays (a partial refund, less
+    the fees it keeps) is then received like any payout.
+    """
     order = _order(ctx)
     connector = accurate(ctx)
     invoice = find_document(ctx, connector, order, SALES_INVOICE)
@@ -170,10 +178,12 @@ def handle_order_needs_operator(ctx: JobContext) -> None:
               + (f"invoice {invoice.number} stays in Accurate" if invoice
                  else "no invoice was posted"))
     if invoice is not None and ctx.link.has(Feature.SALES_RETURN):
-        accounts = order_accounts(ctx, connector, order)
-        returned = post_document(ctx, connector, order, SALES_RETURN, lambda: (
-            mapping.sales_return_body(order, accounts, invoice.number, order.updated_at)))
+        returned = settlement.post_return(ctx, order, invoice)
         reason += f"; sales return {returned.number} booked, check refunds and stock"
+        if ctx.link.receipt_mode is ReceiptMode.PAYOUT:
+            receipt = settlement.post_payout_receipt(ctx, order, invoice)
+            if receipt is not None:
+                reason += f"; payout receipt {receipt.number} booked for what remains"
     else:
         reason += "; book the return or credit note in Accurate by hand"
     ctx.record(RecordKind.ORDER, order.order_number, OPERATOR, RecordStatus.NEEDS_OPERATOR,
@@ -181,6 +191,7 @@ def handle_order_needs_operator(ctx: JobContext) -> None:
 
 
 HANDLERS = {
+    settlement.PAYOUT_RECEIPT_JOB: records_failure(SALES_RECEIPT)(settlement.handle_payout_receipt),
     SALES_ORDER_JOB: handle_sales_order,
     SALES_INVOICE_JOB: handle_sales_invoice,
     CLOSE_SALES_ORDER_JOB: handle_close_sales_order,

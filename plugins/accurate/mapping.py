@@ -50,13 +50,56 @@ def money(value: Any) -> Decimal:
 
 
 @dataclass(frozen=True, slots=True)
+class TaxSettings:
+    """A link's PPN settings: whether invoices carry tax, prices include it, and which tax.
+
+    ``line_field`` is the detail-line switch of the tax used (``useTax1`` PPN, ``useTax2``
+    PPnBM, ``useTax3`` PPh 23); the rate comes from Accurate's own tax master.
+    """
+
+    taxable: bool = False
+    inclusive: bool = True
+    line_field: str = "useTax1"
+
+
+TAX_FIELDS = {"ppn": "useTax1", "ppnbm": "useTax2", "pph23": "useTax3"}
+
+
+def _flag(value: Any, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def tax_settings(settings: Mapping[str, Any]) -> TaxSettings:
+    """Read a link's PPN settings: ``taxable``, ``inclusive_tax``, ``tax`` (ppn, ppnbm, pph23).
+
+    Raises:
+        ValueError: ``tax`` names no tax Accurate has a line switch for.
+    """
+    tax = str(settings.get("tax") or "ppn").strip().lower()
+    if tax not in TAX_FIELDS:
+        raise ValueError(f"unknown tax {tax!r}: choose one of {', '.join(TAX_FIELDS)}")
+    return TaxSettings(taxable=_flag(settings.get("taxable"), False),
+                       inclusive=_flag(settings.get("inclusive_tax"), True),
+                       line_field=TAX_FIELDS[tax])
+
+
+@dataclass(frozen=True, slots=True)
 class OrderAccounts:
-    """The account numbers an order's documents use (``None`` when the amount is zero)."""
+    """The account numbers and link settings an order's documents use.
+
+    ``shipping_fee_account`` is ``None`` when the order has no shipping income (cashless or
+    free shipping); ``branch`` is the Accurate branch (``branchName``), when the database has
+    branches.
+    """
 
     customer_no: str
     warehouse: str
     shipping_fee_account: str | None = None
     discount_account: str | None = None
+    branch: str | None = None
+    taxes: TaxSettings = TaxSettings()
 
 
 def item_body(product: Product, warehouse: str, as_of: datetime) -> dict[str, Any]:
@@ -102,13 +145,19 @@ def customer_body(customer_no: str, channel: str, when: datetime) -> dict[str, A
             "transDate": accurate_date(when)}
 
 
-def _lines(order: Order, warehouse: str, sales_order: str | None) -> list[dict[str, Any]]:
+def _lines(order: Order, accounts: OrderAccounts, sales_order: str | None
+           ) -> list[dict[str, Any]]:
+    """Lines at the seller's price; seller-funded line discounts as ``itemCashDiscount``."""
     lines = []
     for line in order.lines:
-        body = {"itemNo": line.sku, "quantity": line.quantity, "unitPrice": amount(line.unit_price),
-                "warehouseName": warehouse, "detailName": line.name[:100]}
+        body: dict[str, Any] = {"itemNo": line.sku, "quantity": line.quantity,
+                                "unitPrice": amount(line.unit_price),
+                                "warehouseName": accounts.warehouse,
+                                "detailName": line.name[:100]}
         if line.discount:
             body["itemCashDiscount"] = amount(line.discount)
+        if accounts.taxes.taxable:
+            body[accounts.taxes.line_field] = True
         if sales_order:
             body["salesOrderNumber"] = sales_order
         lines.append(body)
@@ -116,39 +165,59 @@ def _lines(order: Order, warehouse: str, sales_order: str | None) -> list[dict[s
 
 
 def _expenses(order: Order, accounts: OrderAccounts) -> list[dict[str, Any]]:
-    expenses = []
-    if order.shipping_fee > 0 and accounts.shipping_fee_account:
-        expenses.append({"accountNo": accounts.shipping_fee_account, "expenseName": "Ongkos kirim",
-                         "expenseAmount": amount(order.shipping_fee)})
-    if order.discount > 0 and accounts.discount_account:
-        expenses.append({"accountNo": accounts.discount_account, "expenseName": "Diskon pesanan",
-                         "expenseAmount": amount(-order.discount)})
-    return expenses
+    """Buyer-paid shipping that is the seller's income (not cashless), to its income account.
+
+    Platform-funded vouchers never appear: the marketplace pays them, revenue stays whole.
+    """
+    shipping = order.books.shipping_income
+    if shipping <= 0 or not accounts.shipping_fee_account:
+        return []
+    return [{"accountNo": accounts.shipping_fee_account, "expenseName": "Ongkos kirim",
+             "expenseAmount": amount(shipping)}]
 
 
 def _header(order: Order, prefix: str, accounts: OrderAccounts, when: datetime) -> dict[str, Any]:
-    return {"number": document_number(prefix, order.order_number),
-            "customerNo": accounts.customer_no, "transDate": accurate_date(when),
-            "poNumber": order.order_number[:30],
-            "description": f"{order.channel} order {order.order_number} (jembatan)"}
+    header = {"number": document_number(prefix, order.order_number),
+              "customerNo": accounts.customer_no, "transDate": accurate_date(when),
+              "poNumber": order.order_number[:30],
+              "description": f"{order.channel} order {order.order_number} (jembatan)"}
+    if accounts.branch:
+        header["branchName"] = accounts.branch
+    return header
+
+
+def _priced(order: Order, accounts: OrderAccounts, sales_order: str | None) -> dict[str, Any]:
+    """Lines, shipping income, the seller's order discount and the tax switches."""
+    body: dict[str, Any] = {"detailItem": _lines(order, accounts, sales_order),
+                            "detailExpense": _expenses(order, accounts)}
+    discount = order.books.seller_discount
+    if discount > 0:
+        body["cashDiscount"] = amount(discount)
+    if accounts.taxes.taxable:
+        body.update(taxable=True, inclusiveTax=accounts.taxes.inclusive)
+    return body
 
 
 def sales_order_body(order: Order, accounts: OrderAccounts) -> dict[str, Any]:
     """Return the sales order for an order (dated when the order was created)."""
     return {**_header(order, SALES_ORDER, accounts, order.created_at),
-            "detailItem": _lines(order, accounts.warehouse, None),
-            "detailExpense": _expenses(order, accounts)}
+            **_priced(order, accounts, None)}
 
 
 def sales_invoice_body(order: Order, accounts: OrderAccounts, sales_order: str) -> dict[str, Any]:
-    """Return the invoice processing the order's sales order (dated at its last update)."""
+    """Return the invoice at the seller's price, processing the order's sales order.
+
+    Dated at the order's last update (when it became ready to ship).
+    """
     return {**_header(order, SALES_INVOICE, accounts, order.updated_at),
-            "detailItem": _lines(order, accounts.warehouse, sales_order),
-            "detailExpense": _expenses(order, accounts)}
+            **_priced(order, accounts, sales_order)}
 
 
 def document_total(body: Mapping[str, Any]) -> Decimal:
-    """Return what Accurate will total a document at: lines - line discounts + expenses."""
+    """Return what Accurate will total a document at before any exclusive tax.
+
+    Lines - line discounts + expenses - the header cash discount.
+    """
     lines = sum((money(line["unitPrice"]) * money(line["quantity"])
                  - money(line.get("itemCashDiscount")) for line in body.get("detailItem", [])),
                 Decimal(0))
@@ -156,20 +225,70 @@ def document_total(body: Mapping[str, Any]) -> Decimal:
     return lines + expenses - money(body.get("cashDiscount"))
 
 
-def sales_receipt_body(order: Order, customer_no: str, bank_no: str,
-                       invoice_number: str) -> dict[str, Any]:
-    """Return the receipt that pays the whole invoice into the bank account (Auto Paid)."""
+def pre_tax_invoice_amount(order: Order) -> Decimal:
+    """The invoice amount before a tax Accurate adds itself (exclusive prices)."""
+    books = order.books
+    return order.invoice_amount - (Decimal(0) if books.tax_inclusive else books.tax)
+
+
+def sales_receipt_body(order: Order, accounts: OrderAccounts, bank_no: str,
+                       invoice_number: str, total: Decimal | None = None) -> dict[str, Any]:
+    """Return the receipt that pays the whole invoice into the bank account (Auto Paid).
+
+    ``total`` is what Accurate totalled the invoice at (it adds an exclusive tax itself).
+    """
     when = order.paid_at or order.updated_at
-    return {"number": document_number(SALES_RECEIPT, order.order_number), "bankNo": bank_no,
-            "customerNo": customer_no, "transDate": accurate_date(max(when, order.updated_at)),
-            "chequeAmount": amount(order.total), "paymentMethod": "OTHERS",
+    paid = amount(order.invoice_amount if total is None else total)
+    body = {"number": document_number(SALES_RECEIPT, order.order_number), "bankNo": bank_no,
+            "customerNo": accounts.customer_no,
+            "transDate": accurate_date(max(when, order.updated_at)), "chequeAmount": paid,
+            "paymentMethod": "OTHERS",
             "description": f"{order.channel} payment {order.order_number} (jembatan)",
-            "detailInvoice": [{"invoiceNo": invoice_number, "paymentAmount": amount(order.total)}]}
+            "detailInvoice": [{"invoiceNo": invoice_number, "paymentAmount": paid}]}
+    if accounts.branch:
+        body["branchName"] = accounts.branch
+    return body
 
 
 def sales_return_body(order: Order, accounts: OrderAccounts, invoice_number: str,
                       when: datetime) -> dict[str, Any]:
-    """Return the sales return of the whole invoice (``returnType`` INVOICE)."""
-    return {**_header(order, SALES_RETURN, accounts, when), "returnType": "INVOICE",
-            "invoiceNumber": invoice_number, "detailItem": _lines(order, accounts.warehouse, None),
-            "detailExpense": []}
+    """Return the sales return (``returnType`` INVOICE) of what the order refunded.
+
+    With refunds that name lines, only those units go back, and the return totals the refunded
+    amount (a smaller refund as line discounts, a larger one, e.g. shipping given back, as a
+    line to the shipping income account). Without refund lines the whole invoice is returned.
+    """
+    body = {**_header(order, SALES_RETURN, accounts, when), "returnType": "INVOICE",
+            "invoiceNumber": invoice_number}
+    refunded = _refunded_quantities(order)
+    if not refunded:
+        return {**body, **_priced(order, accounts, None)}
+    lines, value = [], Decimal(0)
+    for line, source in zip(_lines(order, accounts, None), order.lines, strict=True):
+        quantity = min(refunded.get(source.sku, 0), source.quantity)
+        if quantity <= 0:
+            continue
+        refunded[source.sku] -= quantity  # one SKU on several lines: each unit returned once
+        share = source.discount * quantity / source.quantity
+        line["quantity"], value = quantity, value + source.unit_price * quantity - share
+        line.pop("itemCashDiscount", None)
+        if share:
+            line["itemCashDiscount"] = amount(share)
+        lines.append(line)
+    gap = order.books.refund_total - value
+    expenses = []
+    if gap < 0:
+        first = lines[0]
+        first["itemCashDiscount"] = amount(money(first.get("itemCashDiscount")) - gap)
+    elif gap > 0 and accounts.shipping_fee_account:
+        expenses.append({"accountNo": accounts.shipping_fee_account,
+                         "expenseName": "Refund ongkos kirim", "expenseAmount": amount(gap)})
+    return {**body, "detailItem": lines, "detailExpense": expenses}
+
+
+def _refunded_quantities(order: Order) -> dict[str, int]:
+    quantities: dict[str, int] = {}
+    for refund in order.books.refunds:
+        for line in refund.lines:
+            quantities[line.sku] = quantities.get(line.sku, 0) + line.quantity
+    return quantities

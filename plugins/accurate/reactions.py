@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from framework import Feature, JobRequest, LinkInfo, Order, OrderState
+from framework import Feature, JobRequest, LinkInfo, Order, OrderState, ReceiptMode
 
 from .handlers import (
     CLOSE_SALES_ORDER_JOB,
@@ -10,8 +10,10 @@ from .handlers import (
     SALES_INVOICE_JOB,
     SALES_ORDER_JOB,
 )
+from .settlement import PAYOUT_RECEIPT_JOB
 
 ACCOUNTING = "accurate"
+SETTLING = (OrderState.DELIVERED, OrderState.COMPLETED)
 
 
 def _job(order: Order, kind: str, suffix: str, lane: str | None) -> JobRequest:
@@ -40,4 +42,14 @@ def plan_reactions(link: LinkInfo, order: Order, entered: OrderState,
         return [_job(order, CLOSE_SALES_ORDER_JOB, "close_sales_order", lane)]
     if entered in (OrderState.CANCELLED, OrderState.RETURNED):
         return [_job(order, NEEDS_OPERATOR_JOB, "needs_operator", lane)]
+    if entered in SETTLING and link.has(Feature.INVOICE) and _payout_mode(link):
+        # one job per state: a delivered order without a release waits for completion
+        return [_job(order, PAYOUT_RECEIPT_JOB, f"payout_receipt:{entered.value}", lane)]
     return []
+
+
+def _payout_mode(link: LinkInfo) -> bool:
+    try:
+        return link.receipt_mode is ReceiptMode.PAYOUT
+    except ValueError:  # a mistyped mode: `jembatan check` says so; nothing is booked
+        return False

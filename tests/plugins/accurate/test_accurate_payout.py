@@ -1,0 +1,146 @@
+"""Receipt mode ``payout``: invoice at the seller's price, receipt for the net, returns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from framework import (
+    AccountRole,
+    Feature,
+    Fee,
+    FeeType,
+    LinkInfo,
+    Order,
+    OrderMoney,
+    OrderState,
+    PlatformDiscount,
+    PlatformDiscountType,
+    RecordKind,
+    RecordStatus,
+    Refund,
+    RefundLine,
+    Settlement,
+    Subsidy,
+    SubsidyType,
+)
+from framework.testing.money import assert_money_adds_up
+from plugins.accurate import handlers, reactions, settlement
+
+
+SO, SI = handlers.SALES_ORDER_JOB, handlers.SALES_INVOICE_JOB
+PAYOUT, RETURN = settlement.PAYOUT_RECEIPT_JOB, handlers.NEEDS_OPERATOR_JOB
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)  # the conftest's order time
+BALANCE, COMMISSION, SERVICE, SUBSIDY, OTHER = "1102", "6201", "6202", "7101", "6299"
+
+
+@pytest.fixture
+def payout_ctxs(emulator, db, contexts):
+    for number, name, kind in ((BALANCE, "Saldo Shopee", "CASH_BANK"),
+                               (COMMISSION, "Biaya Komisi", "EXPENSE"),
+                               (SERVICE, "Biaya Layanan", "EXPENSE"),
+                               (SUBSIDY, "Subsidi Marketplace", "OTHER_INCOME"),
+                               (OTHER, "Biaya Marketplace Lain", "EXPENSE")):
+        emulator.add_account(db, number, name, kind)
+    ctxs = contexts(Feature.INVOICE, Feature.SALES_RETURN)
+    ctxs.link = LinkInfo(id="toko", commerce="ginee", accounting="accurate",
+                         features=ctxs.link.features, integrated_at=ctxs.link.integrated_at,
+                         settings={"receipt_mode": "payout"})
+    ctxs.accounts.update({(AccountRole.MARKETPLACE_BALANCE, "SHOPEE"): BALANCE,
+                          (AccountRole.COMMISSION_FEE, ""): COMMISSION,
+                          (AccountRole.PLATFORM_SUBSIDY, ""): SUBSIDY,
+                          (AccountRole.OTHER_FEE, ""): OTHER})
+    return ctxs
+
+
+def priced(new_order, state=OrderState.READY_TO_SHIP, **money) -> Order:
+    """The conftest order (A1 2x50000, B2 25000-5000, shipping 12000, discount 3000)."""
+    base = new_order(state=state)
+    books = OrderMoney(seller_discount=Decimal(3000), shipping_charged=Decimal(12000), **money)
+    order = base.model_copy(update={"money": books})
+    return Order.model_validate({**order.model_dump(), "total": order.buyer_total})
+
+
+def run(ctxs, kind, order) -> None:
+    ctx = ctxs(kind, {"order": order.model_dump(mode="json"), "reread": False})
+    handlers.HANDLERS[kind](ctx)
+
+
+FEES = (Fee(type=FeeType.COMMISSION, amount=Decimal(6000), label="commissionFee"),
+        Fee(type=FeeType.SERVICE, amount=Decimal(2500), label="serviceFee"))
+RELEASED = Settlement(released_at=T0 + timedelta(days=9), released_amount=Decimal(122500))
+
+
+def test_invoice_is_at_the_sellers_price_and_the_payout_books_net_and_fees(
+        emulator, db, payout_ctxs, new_order) -> None:
+    cut = PlatformDiscount(type=PlatformDiscountType.VOUCHER, amount=Decimal(10000))
+    order = priced(new_order, platform_discounts=(cut,), fees=FEES,
+                   subsidies=(Subsidy(type=SubsidyType.REBATE, amount=Decimal(2000)),))
+    assert_money_adds_up(order)
+    assert order.total == 119000 and order.invoice_amount == 129000
+    run(payout_ctxs, SI, order)
+    [si] = emulator.documents(db, "sales_invoice")
+    assert Decimal(str(si["totalAmount"])) == 129000  # the platform voucher reduces nothing
+    assert emulator.documents(db, "sales_receipt") == []  # not at invoice time
+    run(payout_ctxs, PAYOUT, order.model_copy(update={"state": OrderState.DELIVERED}))
+    assert emulator.documents(db, "sales_receipt") == []  # delivered, nothing released yet
+    record = payout_ctxs.records[(RecordKind.ORDER, order.order_number, "sales_receipt")]
+    assert record.status is RecordStatus.PENDING
+    settled = order.model_copy(update={"state": OrderState.COMPLETED, "money": order.money
+                                       .model_copy(update={"settlement": RELEASED})})
+    run(payout_ctxs, PAYOUT, settled)
+    run(payout_ctxs, PAYOUT, settled)  # exactly once
+    [sr] = emulator.documents(db, "sales_receipt")
+    assert sr["number"] == "SR.2611AAA001" and sr["bankNo"] == BALANCE
+    assert Decimal(str(sr["chequeAmount"])) == 122500 == order.expected_payout
+    assert sr["transDate"] == "10/11/2026"
+    [paid] = sr["detailInvoice"]
+    lines = {d["accountNo"]: Decimal(str(d["amount"])) for d in paid["detailDiscount"]}
+    # service fee has no account: the fallback takes it, and a record says so
+    assert lines == {COMMISSION: 6000, OTHER: 2500, SUBSIDY: -2000}
+    assert Decimal(str(paid["paymentAmount"])) + sum(lines.values()) == 129000
+    warned = payout_ctxs.records[(RecordKind.ORDER, order.order_number, "fee_account")]
+    assert warned.status is RecordStatus.NEEDS_OPERATOR and "service_fee" in warned.reason
+
+
+def test_auto_paid_mode_receives_the_whole_invoice_and_skips_the_payout(
+        emulator, db, payout_ctxs, new_order) -> None:
+    payout_ctxs.link = LinkInfo(id="toko", commerce="ginee", accounting="accurate",
+                                features=frozenset({Feature.INVOICE, Feature.AUTO_PAID}),
+                                integrated_at=T0)
+    order = priced(new_order, fees=FEES, cashless=True)
+    run(payout_ctxs, SI, order)
+    [si], [sr] = emulator.documents(db, "sales_invoice"), emulator.documents(db, "sales_receipt")
+    assert si["detailExpense"] == []  # cashless: shipping is not the seller's income
+    assert Decimal(str(sr["chequeAmount"])) == order.invoice_amount == 117000
+    run(payout_ctxs, PAYOUT, order.model_copy(update={"state": OrderState.COMPLETED}))
+    assert len(emulator.documents(db, "sales_receipt")) == 1
+
+
+def test_partial_refund_returns_only_its_line_and_receives_the_rest(
+        emulator, db, payout_ctxs, new_order) -> None:
+    refund = Refund(amount=Decimal(20000), lines=(RefundLine(sku="B2", quantity=1),))
+    order = priced(new_order, fees=FEES[:1])
+    run(payout_ctxs, SI, order)
+    returned = order.model_copy(update={"state": OrderState.RETURNED, "money": order.money
+                                        .model_copy(update={"refunds": (refund,)})})
+    run(payout_ctxs, RETURN, returned)
+    run(payout_ctxs, RETURN, returned)
+    [rt] = emulator.documents(db, "sales_return")
+    assert [(line["itemNo"], line["quantity"]) for line in rt["detailItem"]] == [("B2", 1)]
+    assert Decimal(str(rt["totalAmount"])) == 20000
+    [sr] = emulator.documents(db, "sales_receipt")
+    assert Decimal(str(sr["chequeAmount"])) == 129000 - 20000 - 6000 == returned.expected_payout
+
+
+def test_reactions_queue_the_payout_at_delivered_and_completed_only_in_payout_mode(
+        payout_ctxs, new_order) -> None:
+    order = new_order()
+    for state in (OrderState.DELIVERED, OrderState.COMPLETED):
+        [job] = reactions.plan_reactions(payout_ctxs.link, order, state, frozenset())
+        assert job.kind == PAYOUT and job.key.endswith(f"payout_receipt:{state.value}")
+    auto = LinkInfo(id="t", commerce="ginee", accounting="accurate",
+                    features=frozenset({Feature.INVOICE, Feature.AUTO_PAID}), integrated_at=T0)
+    assert reactions.plan_reactions(auto, order, OrderState.COMPLETED, frozenset()) == []
