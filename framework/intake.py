@@ -1,4 +1,4 @@
-"""How orders come in: polling with an overlap window, backfills, and webhooks.
+"""How orders come in: polling with an overlap window and backfills (webhooks: webhook_receipt).
 
 Every path ends in ``framework.orders.ingest_order``, one order per transaction, so one bad
 order never blocks the rest and a crash mid-poll loses nothing (the cursor moves only after
@@ -7,20 +7,16 @@ the window was read; the overlap re-reads the edge, and re-reading is harmless).
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
+from sqlalchemy.exc import DataError, OperationalError, StatementError
 
 from .domain import Rejected
-from .errors import IntegrationError, PermanentError
 from .links import build_commerce, get_link, link_info
-from .models import WebhookDelivery, utcnow
 from .orders import IngestOutcome, IngestResult, ingest_order, record_rejected
 
 log = logging.getLogger(__name__)
@@ -134,72 +130,3 @@ def _ingest_one(app: Any, info: Any, link_id: str, item: Any, backfill: bool,  #
         with app.session() as session:
             return record_rejected(session, link_id, Rejected(
                 kind="order", ref=getattr(item, "order_number", None) or "?", reason=reason))
-
-
-@dataclass(frozen=True, slots=True)
-class WebhookReceipt:
-    """What became of one webhook delivery."""
-
-    delivery_id: int
-    outcome: str
-    result: IngestResult | None = None
-
-
-def receive_webhook(app: Any, link_id: str, headers: Mapping[str, str],
-                    body: bytes) -> WebhookReceipt:
-    """Store a webhook raw, verify it, drop duplicates, fetch the order, ingest it.
-
-    Raises:
-        PermanentError: the signature is wrong or the body malformed (the delivery stays
-            stored with the reason).
-    """
-    with app.session() as session:
-        link = get_link(session, link_id)
-        info = link_info(link)
-    delivery_id = _store_raw(app, link_id, headers, body)
-    if delivery_id is None:
-        return WebhookReceipt(0, "duplicate")
-    with build_commerce(app, link) as commerce:
-        try:
-            hint = commerce.verify_webhook(headers, body)
-        except IntegrationError as error:
-            _finish(app, delivery_id, f"refused: {error}")
-            raise PermanentError(f"webhook refused: {error}") from error
-        if not _claim_dedupe_key(app, delivery_id, hint.dedupe_key):
-            _finish(app, delivery_id, "duplicate")
-            return WebhookReceipt(delivery_id, "duplicate")
-        order = commerce.get_order(hint.external_id)  # webhooks are hints: fetch first
-    with app.session() as session:
-        result = ingest_order(session, app.plugins.hook, info, order, source="webhook")
-    _finish(app, delivery_id, result.outcome.value)
-    return WebhookReceipt(delivery_id, result.outcome.value, result)
-
-
-def _store_raw(app: Any, link_id: str, headers: Mapping[str, str], body: bytes) -> int | None:
-    raw_key = "raw:" + hashlib.sha256(body).hexdigest()
-    kept = {name: value for name, value in headers.items() if name.lower() != "authorization"}
-    try:
-        with app.session() as session:
-            delivery = WebhookDelivery(link_id=link_id, dedupe_key=raw_key, headers=kept,
-                                       body=body.decode("utf-8", errors="replace"))
-            session.add(delivery)
-            session.flush()
-            return delivery.id
-    except IntegrityError:
-        return None  # the very same bytes arrived before
-
-
-def _claim_dedupe_key(app: Any, delivery_id: int, dedupe_key: str) -> bool:
-    try:
-        with app.session() as session:
-            session.execute(update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
-                            .values(dedupe_key=dedupe_key, verified=True))
-        return True
-    except IntegrityError:
-        return False
-
-
-def _finish(app: Any, delivery_id: int, outcome: str) -> None:
-    with app.session() as session:
-        session.execute(update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
-                        .values(outcome=outcome, processed_at=utcnow()))

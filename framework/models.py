@@ -80,6 +80,7 @@ class Link(Base):
     accounting_settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     commerce_credentials: Mapped[str] = mapped_column(Text, default="")  # Fernet token
     accounting_credentials: Mapped[str] = mapped_column(Text, default="")  # Fernet token
+    webhook_token: Mapped[str] = mapped_column(Text, default="")  # Fernet token: the URL secret
     features: Mapped[dict[str, Any]] = mapped_column(default=dict)  # Feature value -> bool
     integrated_at: Mapped[datetime | None]
     order_cursor: Mapped[datetime | None]  # last polled update time (before the overlap)

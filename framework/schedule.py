@@ -6,7 +6,8 @@
   poll is the safety net that never misses an order: it reads with an overlap window);
 - every ``stock_seconds``, and sooner when an order of the link reached ready to ship since the
   last pull (its invoice lowers Accurate's on-hand): a stock pull for links whose
-  ``stock_sync`` feature is on.
+  ``stock_sync`` feature is on;
+- every hour: delete webhook deliveries older than their keeping time (default 14 days).
 
 Each link is handled on its own: a link whose platform is down is logged and retried at the
 next tick; the others carry on.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,6 +31,7 @@ from .links import connected_links as links_in_use
 from .models import Link, OrderRecord, OrderTransition, utcnow
 from .runner import PeriodicTask
 from .stock import prepare_stock_pull, queue_stock_pull
+from .webhook_receipt import KEEP_DELIVERIES, prune_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +110,27 @@ def shipped_since(app: Any, link_id: str, moment: datetime) -> int:
                    OrderTransition.occurred_at > moment)) or 0
 
 
-def worker_tasks(poll_seconds: float, stock_seconds: float) -> list[PeriodicTask]:
+#: how often the worker prunes webhook deliveries older than their keeping time
+PRUNE_SECONDS = 3600.0
+
+
+@dataclass
+class PruneDeliveries:
+    """The periodic pruning of webhook deliveries kept longer than ``keep_days``."""
+
+    keep_days: float = KEEP_DELIVERIES.days
+
+    def __call__(self, app: Any) -> None:
+        """Delete the deliveries received more than ``keep_days`` ago."""
+        gone = prune_deliveries(app, timedelta(days=self.keep_days))
+        if gone:
+            log.info("pruned %d webhook deliveries older than %g days", gone, self.keep_days)
+
+
+def worker_tasks(poll_seconds: float, stock_seconds: float,
+                 keep_webhooks_days: float = KEEP_DELIVERIES.days) -> list[PeriodicTask]:
     """Return the worker's periodic tasks; an interval of 0 switches a task off."""
-    tasks: list[PeriodicTask] = []
+    tasks: list[PeriodicTask] = [(PRUNE_SECONDS, PruneDeliveries(keep_webhooks_days))]
     if poll_seconds > 0:
         tasks.append((poll_seconds, poll_orders))
     if stock_seconds > 0:

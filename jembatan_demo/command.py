@@ -21,6 +21,7 @@ from framework.emulation import start_in_thread
 from framework.links import create_link
 from framework.runner import Runner
 from framework.web import create_web_app
+from framework.webhook_receipt import webhook_path
 
 from .story import PHASES, plan_orders, play_phase
 from .summary import print_summary, sample_stock
@@ -108,8 +109,8 @@ def _play_day(app: App, world: World, web_url: str, per_scenario: int, seed: int
     ctx = click.get_current_context()
     planned = {store.link_id: plan_orders(store, per_scenario, seed) for store in world.stores}
     for store in world.stores:
-        store.emulator.set_webhook(f"{web_url}/webhooks/{store.link_id}", duplicate_rate=0.3,
-                                   shuffle=True)
+        store.emulator.set_webhook(web_url + webhook_path(app, store.link_id),
+                                   duplicate_rate=0.3, shuffle=True)
         store.planned = planned[store.link_id]
     for phase in range(PHASES):
         click.echo(f"  phase {phase + 1} of {PHASES}")

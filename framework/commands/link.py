@@ -199,6 +199,34 @@ def set_command(app, link_id, store_setting, accounting_setting,  # noqa: PLR091
     click.echo(f"link {link_id} updated")
 
 
+@link.command("webhook-url")
+@click.argument("link_id")
+@click.option("--base-url", default="http://HOST:PORT", show_default=True,
+              help="Where `jembatan web` or `jembatan worker --listen` is reached from the "
+                   "internet, e.g. https://jembatan.example.com.")
+@click.option("--rotate", is_flag=True,
+              help="Make a new token; the old URL is refused from then on.")
+@click.pass_obj
+def webhook_url(app, link_id, base_url, rotate) -> None:
+    """Show the secret URL to register as LINK_ID's webhook in the store's settings.
+
+    The last part of the URL is the link's own random token (stored encrypted): a delivery
+    to a wrong token is refused before anything is stored. Keep the URL secret; if it leaked,
+    --rotate and register the new one.
+
+    \b
+    Example:
+      jembatan link webhook-url toko --base-url https://jembatan.example.com
+    """
+    from ..webhook_receipt import link_webhook_token
+
+    token = link_webhook_token(app, link_id, rotate=rotate)
+    # Deliberately shown: the operator copies it into the store's webhook settings.
+    click.echo(f"{base_url.rstrip('/')}/webhooks/{link_id}/{token}")
+    if rotate:
+        click.echo("new token made: register this URL in the store; the old one is refused")
+
+
 def _when(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else "-"
 

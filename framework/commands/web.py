@@ -11,10 +11,11 @@ import uvicorn
 @click.option("--port", default=8700, show_default=True, help="Port to listen on.")
 @click.pass_obj
 def web(app, host, port) -> None:
-    """Serve webhooks (POST /webhooks/LINK) and the status page (GET /) on HOST:PORT.
+    """Serve webhooks (POST /webhooks/LINK/TOKEN) and the status page (GET /) on HOST:PORT.
 
-    Point the store's webhook settings at http://HOST:PORT/webhooks/<link-id>. Run
-    `jembatan worker` beside it to post the documents the webhooks queue.
+    Point the store's webhook settings at the URL `jembatan link webhook-url LINK` shows
+    (it carries the link's secret token). Run `jembatan worker` beside it to post the
+    documents the webhooks queue.
     """
     from ..web import create_web_app
 

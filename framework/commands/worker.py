@@ -28,12 +28,16 @@ from ..schedule import worker_tasks
               type=click.FloatRange(0), metavar="SECONDS",
               help="With the stock-sync feature on: pull Accurate stock into the store this "
                    "often, and soon after orders become ready to ship (0: never).")
+@click.option("--keep-webhooks", "keep_webhooks_days", default=14.0, show_default=True,
+              type=click.FloatRange(0, min_open=True), metavar="DAYS",
+              help="Keep received webhook deliveries this long, then prune them.")
 @click.option("--listen", default=None, metavar="HOST:PORT",
               help="Also receive webhooks and serve the status page here "
                    "(as `jembatan web` does).")
 @click.pass_obj
 def worker(app: Any, burst: bool, concurrency: int, lease_seconds: float,  # noqa: PLR0913
-           poll_seconds: float, stock_seconds: float, listen: str | None) -> None:
+           poll_seconds: float, stock_seconds: float, keep_webhooks_days: float,
+           listen: str | None) -> None:
     """Run sync jobs: create Accurate documents and items, push stock.
 
     Orders, product syncs and stock pulls queue jobs in the database; workers run them.
@@ -60,8 +64,8 @@ def worker(app: Any, burst: bool, concurrency: int, lease_seconds: float,  # noq
     """
     try:
         real_app = app.get() if hasattr(app, "get") else app
-        periodic = [*real_app.periodic, *([] if burst else worker_tasks(poll_seconds,
-                                                                         stock_seconds))]
+        periodic = [*real_app.periodic, *([] if burst else worker_tasks(
+            poll_seconds, stock_seconds, keep_webhooks_days))]
         runner = Runner(real_app, concurrency=concurrency, lease_seconds=lease_seconds,
                         periodic=periodic)
         if burst:

@@ -1,8 +1,10 @@
 """The web side: webhook receiver and the operator's status page (Starlette).
 
-``POST /webhooks/{link_id}`` takes a platform's webhook (stored raw, verified, deduplicated,
-order fetched, lifecycle run). ``GET /`` shows every link's status and the failed push records
-with their reasons and a re-push button; ``GET /api/status`` is the same as JSON.
+``POST /webhooks/{link_id}/{token}`` takes a platform's webhook (see
+``framework.webhook_receipt``: token and signature checked before anything is stored, bodies
+over 1 MB refused unread, 5xx when jembatan could not finish so the platform retries).
+``GET /`` shows every link's status and the failed push records with their reasons and a
+re-push button; ``GET /api/status`` is the same as JSON.
 """
 
 from __future__ import annotations
@@ -16,26 +18,31 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..errors import ConfigError, IntegrationError
-from ..intake import receive_webhook
 from ..jobs import RecordStatus
 from ..records import list_records, repush
 from ..status import link_statuses
+from ..webhook_receipt import BODY_LIMIT, receive_webhook
 
 
 def create_web_app(app: Any) -> Starlette:
     """Return the ASGI app serving webhooks and the status page for ``app``."""
 
     async def webhook(request: Request) -> Response:
-        body = await request.body()
-        try:
-            receipt = await run_in_threadpool(receive_webhook, app, request.path_params["link_id"],
-                                              dict(request.headers), body)
-        except ConfigError as error:
-            return JSONResponse({"ok": False, "error": str(error)}, status_code=404)
-        except IntegrationError as error:
-            return JSONResponse({"ok": False, "error": str(error)}, status_code=401)
-        return JSONResponse({"ok": True, "outcome": receipt.outcome})
+        body = await read_limited(request, BODY_LIMIT)
+        if body is None:
+            return JSONResponse({"ok": False, "error": f"body over {BODY_LIMIT} bytes"},
+                                status_code=413)
+        receipt = await run_in_threadpool(
+            receive_webhook, app, request.path_params["link_id"], request.path_params["token"],
+            dict(request.headers), body)
+        ok = receipt.status_code < 400
+        return JSONResponse({"ok": ok, "outcome": receipt.outcome} if ok else
+                            {"ok": False, "error": receipt.outcome},
+                            status_code=receipt.status_code)
+
+    async def webhook_without_token(request: Request) -> Response:
+        return JSONResponse({"ok": False, "error": "the webhook URL carries the link's token: "
+                             "`jembatan link webhook-url LINK` shows it"}, status_code=404)
 
     async def status_json(request: Request) -> Response:
         return JSONResponse(await run_in_threadpool(_status_data, app))
@@ -51,9 +58,24 @@ def create_web_app(app: Any) -> Starlette:
     return Starlette(routes=[
         Route("/", page),
         Route("/api/status", status_json),
-        Route("/webhooks/{link_id}", webhook, methods=["POST"]),
+        Route("/webhooks/{link_id}/{token}", webhook, methods=["POST"]),
+        Route("/webhooks/{link_id}", webhook_without_token, methods=["POST"]),
         Route("/records/{record_id:int}/repush", repush_record, methods=["POST"]),
     ])
+
+
+async def read_limited(request: Request, limit: int) -> bytes | None:
+    """Return the request body, or ``None`` once it is over ``limit`` bytes (read no further)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None  # refused before reading a byte of it
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _repush(app: Any, record_id: int) -> None:

@@ -40,8 +40,9 @@ def test_the_worker_receives_polls_and_keeps_stock_in_step(scene: Scene) -> None
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
     try:
         assert wait_for(lambda: _accepts(port)), "the worker never listened"
-        scene.store.emulator.set_webhook(f"http://127.0.0.1:{port}/webhooks/{scene.link}",
-                                         duplicate_rate=0.5)
+        url = scene.jembatan("link", "webhook-url", scene.link, "--base-url",
+                             f"http://127.0.0.1:{port}").output.strip()
+        scene.store.emulator.set_webhook(url, duplicate_rate=0.5)
         sku, counted = scene.store.skus[0], scene.store.skus[1]
         order_id = scene.order(state=S.PAID, quantity=2)
         scene.store.emulator.flush_webhooks()
