@@ -26,6 +26,7 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -233,13 +234,25 @@ class Emulator:
         """Return a JSON-able view of everything the emulator holds."""
         raise NotImplementedError
 
+    def error_response(self, status: int, message: str) -> Response:
+        """Return the platform's answer to an unknown path (404) or method (405).
+
+        Platforms answer those in their JSON envelope, not as plain text; override to match.
+        """
+        return JSONResponse({"error": message}, status_code=status)
+
     @property
     def app(self) -> ASGIApp:
         """The ASGI application: platform routes, control routes, fault middleware."""
         if self._app is None:
-            starlette = Starlette(routes=[*self.routes(), *self._control_routes()])
+            starlette = Starlette(routes=[*self.routes(), *self._control_routes()],
+                                  exception_handlers={HTTPException: self._http_error})
             self._app = FaultMiddleware(starlette, self)
         return self._app
+
+    async def _http_error(self, request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        return self.error_response(status, str(getattr(exc, "detail", "")) or "error")
 
     def _control_routes(self) -> list[Route]:
         return [

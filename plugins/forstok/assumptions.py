@@ -54,6 +54,10 @@ MESSAGE_NOT_FOUND: Final = "Not found"
 MESSAGE_SKU_NOT_FOUND: Final = "SKU not found"
 MESSAGE_WAREHOUSE_NOT_FOUND: Final = "Warehouse not found"
 MESSAGE_NEGATIVE_QUANTITY: Final = "quantity_hand must be zero or more"
+MESSAGE_QUANTITY_NOT_A_NUMBER: Final = "quantity_hand must be a whole number"
+MESSAGE_ORDER_NOT_FOUND: Final = "Order not found"
+MESSAGE_METHOD_NOT_ALLOWED: Final = "Method not allowed"
+MESSAGE_MALFORMED_BODY: Final = "Malformed JSON body"
 
 # --------------------------------------------------------------------------- Pagination [A]
 
@@ -67,34 +71,68 @@ MAX_STOCK_BATCH: Final = 100
 #: page by time (keyset) so that an order updated while pages are read is not skipped.
 ORDER_LIST_SORT: Final = ("updated_at", "id")
 
-# ----------------------------------------------------------------------------- Orders [A]
+# ------------------------------------------------------------------------------ Orders
 
-#: Forstok's status words -> canonical states (the reference's table; RTS deducts on-hand).
+#: the order actions; ``fulfills_seller.json`` must be routed before ``orders/{id}.json``.
+CONFIRM_PATH: Final = "/api/v1/orders/confirm.json"  # body {order_id} [C1]
+FULFILL_PATH: Final = "/api/v2/orders/fulfills_seller.json"  # query order_id [C1]
+
+#: Forstok's documented statuses [D apiseller overview] as the API is assumed to spell them
+#: (snake case [A]; only ``open`` is seen in clients [C]) -> canonical states. ``map_status``
+#: reads a status case- and separator-insensitively, so "Not Shipped" and "not_shipped" agree.
 STATUS_TABLE: Final[dict[str, OrderState]] = {
-    "pending": OrderState.WAITING_PAYMENT,
-    "open": OrderState.PAID,
-    "printed": OrderState.PAID,
-    "ready_to_ship": OrderState.READY_TO_SHIP,
+    "pending": OrderState.WAITING_PAYMENT,  # Pending payment
+    "open": OrderState.PAID,  # Open: paid, to process [C]
+    "not_shipped": OrderState.PAID,  # Not Shipped: accepted or packed
+    "ready_to_ship": OrderState.READY_TO_SHIP,  # Forstok seed: RTS reduces on-hand
     "shipped": OrderState.SHIPPED,
     "delivered": OrderState.DELIVERED,
-    "completed": OrderState.COMPLETED,
+    "completed": OrderState.COMPLETED,  # finished and the marketplace payout is paid
     "cancelled": OrderState.CANCELLED,
+    # not in the docs; kept only as tolerated inputs (the reference says so)
+    "printed": OrderState.PAID,
     "returned": OrderState.RETURNED,
 }
-
-#: Forstok's channel names -> the upper-case channel codes the core keys customers by.
-#: Names not listed are upper-cased with non-alphanumerics turned into ``_``.
-CHANNEL_CODES: Final[dict[str, str]] = {
-    "Shopee": "SHOPEE",
-    "Tokopedia": "TOKOPEDIA",
-    "Lazada": "LAZADA",
-    "TikTok Shop": "TIKTOK",
-    "Blibli": "BLIBLI",
-    "Bukalapak": "BUKALAPAK",
-    "Offline": "MANUAL",
+#: other spellings of the same statuses (the documented names, US English) [A].
+STATUS_ALIASES: Final[dict[str, str]] = {
+    "pending_payment": "pending", "canceled": "cancelled", "ready": "ready_to_ship",
 }
+#: what the emulator's ``confirm.json`` and ``fulfills_seller.json`` move an order to [A].
+STATUS_CONFIRMED: Final = "not_shipped"
+STATUS_FULFILLED: Final = "ready_to_ship"
 
-#: the currency of an order that does not name one (Forstok is Indonesian).
+#: one ``item_lines[]`` entry is one unit; repeated SKUs are counted as the quantity [C1].
+ITEM_LINE_UNITS: Final = 1
+#: an order's ``discount_amount``/``voucher_amount`` are totals that include its lines'
+#: (so the order-level discount is the order figure less the lines') [A]. ``False`` reads
+#: them as order-level only.
+ORDER_DISCOUNTS_INCLUDE_LINES: Final = True
+#: ``tax_price`` is added on top of the prices (the one client adds it to the total) [C1].
+TAX_INCLUSIVE: Final = False
+#: ``total_price`` is what the buyer pays, shipping included even when ``cashless`` [A]:
+#: subtotal - discount_amount - voucher_amount + tax_price + shipping_price.
+TOTAL_INCLUDES_SHIPPING: Final = True
+
+#: Forstok's channel names (``channel``, lower case [C1]) -> the channel codes the core keys
+#: customers by. Names not listed are upper-cased with non-alphanumerics turned into ``_``.
+CHANNEL_CODES: Final[dict[str, str]] = {
+    "shopee": "SHOPEE", "tokopedia": "TOKOPEDIA", "lazada": "LAZADA", "tiktok": "TIKTOK",
+    "tiktok shop": "TIKTOK", "blibli": "BLIBLI", "bukalapak": "BUKALAPAK", "zalora": "ZALORA",
+    "zalora indonesia": "ZALORA", "offline": "MANUAL", "sales order": "MANUAL",
+    "manual so": "MANUAL",
+}
+#: Forstok's channel ids [D apiseller overview] -> channel codes, for an order that carries a
+#: ``channel_id`` but no ``channel`` name.
+CHANNEL_IDS: Final[dict[int, str]] = {
+    2: "SHOPIFY", 3: "LAZADA", 5: "BLANJA", 6: "MATAHARI_MALL", 7: "MAGENTO", 8: "ELEVENIA",
+    9: "BLIBLI", 10: "MAGENTO", 11: "BUKALAPAK", 12: "SHOPEE", 13: "ZALORA", 15: "TOKOPEDIA",
+    16: "JD_ID", 18: "ZILINGO", 19: "WOOCOMMERCE", 21: "MANUAL", 10017: "GRABMART",
+    10030: "TIKTOK", 3532: "ALADIN_MALL",
+}
+#: the channel of an order that names none.
+UNKNOWN_CHANNEL: Final = "FORSTOK"
+
+#: the currency of an order that does not name one (Forstok is Indonesian) [A].
 DEFAULT_CURRENCY: Final = "IDR"
 
 # ---------------------------------------------------------------------------- Products [A]

@@ -75,26 +75,31 @@ class ForstokClient(PlatformClient):
     # ------------------------------------------------------------------------- plumbing
 
     def send(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-             body: Any = None) -> dict[str, Any]:
-        """Call a seller API path (under ``/api/v2``) and return the parsed success body."""
-        return self.call(lambda: _parse(self._authorised(method, path, params, body)))
+             body: Any = None, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """Call a seller API path and return the parsed success body.
 
-    def _authorised(self, method: str, path: str, params: Mapping[str, Any] | None,
-                    body: Any) -> httpx.Response:
+        ``path`` is under ``/api/v2`` unless it names its version (``/api/v1/...``).
+        """
+        url = self.base_url + (path if path.startswith("/api/") else contract.API_PREFIX + path)
+        return self.call(lambda: _parse(self._authorised(method, url, params, body, headers)))
+
+    def _authorised(self, method: str, url: str, params: Mapping[str, Any] | None,  # noqa: PLR0913
+                    body: Any, headers: Mapping[str, str] | None) -> httpx.Response:
         token = self.token.get(self.request)
-        response = self._seller_call(method, path, token, params, body)
+        response = self._seller_call(method, url, token, params, body, headers)
         if response.status_code == httpx.codes.UNAUTHORIZED:
             # Expired (24 h) or revoked: renew once and repeat; a second 401 is a config error.
             token = self.token.renew(self.request, refused=token)
-            response = self._seller_call(method, path, token, params, body)
+            response = self._seller_call(method, url, token, params, body, headers)
         return response
 
-    def _seller_call(self, method: str, path: str, token: str,  # noqa: PLR0913
-                     params: Mapping[str, Any] | None, body: Any) -> httpx.Response:
+    def _seller_call(self, method: str, url: str, token: str,  # noqa: PLR0913
+                     params: Mapping[str, Any] | None, body: Any,
+                     headers: Mapping[str, str] | None) -> httpx.Response:
         query = {**(params or {}), "user_id": self.user_id,
                  "auth_type": contract.AUTH_TYPE_QUERY}
-        return self.request(method, self.base_url + contract.API_PREFIX + path, params=query,
-                            json=body, headers={"Authorization": f"Bearer {token}"})
+        return self.request(method, url, params=query, json=body,
+                            headers={**(headers or {}), "Authorization": f"Bearer {token}"})
 
     def iter_pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
         """Yield every record of a page-numbered list, one page in memory at a time."""
@@ -147,9 +152,21 @@ class ForstokClient(PlatformClient):
     def update_quantities(self, body: dict[str, Any]) -> Any:
         """Overwrite on-hand quantities (at most ``MAX_STOCK_BATCH``); return per-SKU results.
 
-        An overwrite is idempotent, so a retry after a lost answer is harmless.
+        Sent as the confirmed clients send it: POST with ``X-HTTP-Method-Override: PATCH``
+        [C]. An overwrite is idempotent, so a retry after a lost answer is harmless.
         """
-        return self.send("PATCH", "/variants/quantities.json", body=body).get(contract.DATA_KEY)
+        return self.send("POST", "/variants/quantities.json", body=body,
+                         headers={"X-HTTP-Method-Override": "PATCH"}).get(contract.DATA_KEY)
+
+    def confirm_order(self, order_id: str) -> Any:
+        """Accept an open order (``POST /api/v1/orders/confirm.json`` with ``{order_id}``)."""
+        return self.send("POST", contract.CONFIRM_PATH,
+                         body={"order_id": _id_value(order_id)}).get(contract.DATA_KEY)
+
+    def fulfill_order(self, order_id: str) -> Any:
+        """Mark an order ready to ship (``POST /api/v2/orders/fulfills_seller.json?order_id=``)."""
+        return self.send("POST", contract.FULFILL_PATH,
+                         params={"order_id": order_id}).get(contract.DATA_KEY)
 
 
 class _TimePaging:
@@ -214,6 +231,11 @@ def _updated_at(row: Any) -> datetime | None:
     except ValueError:
         return None
     return value if value.tzinfo is not None else None
+
+
+def _id_value(order_id: str) -> int | str:
+    # Forstok's ids are numbers; send a number when the id is one.
+    return int(order_id) if order_id.isdigit() else order_id
 
 
 def _timestamp(moment: datetime) -> str:

@@ -30,6 +30,7 @@ from framework.errors import PermanentError
 from . import assumptions as contract
 from .models import (
     ForstokItem,
+    ForstokItemLine,
     ForstokOrder,
     ForstokQuantity,
     ForstokStockResult,
@@ -38,13 +39,23 @@ from .models import (
 )
 
 
+def status_key(status: str) -> str:
+    """Return the status table's key for a Forstok status however it is spelt.
+
+    "Not Shipped", "not-shipped" and "not_shipped" are one status; so are the documented
+    names and their aliases ("Pending payment" -> ``pending``).
+    """
+    key = re.sub(r"[\s\-]+", "_", status.strip().lower())
+    return contract.STATUS_ALIASES.get(key, key)
+
+
 def map_status(status: str) -> OrderState:
     """Translate a Forstok status word into the canonical state.
 
     Raises:
         PermanentError: the word is not in Forstok's status table.
     """
-    state = contract.STATUS_TABLE.get(status)
+    state = contract.STATUS_TABLE.get(status_key(status))
     if state is None:
         known = ", ".join(contract.STATUS_TABLE)
         raise PermanentError(f"unknown Forstok order status {status!r} (known: {known})",
@@ -52,11 +63,17 @@ def map_status(status: str) -> OrderState:
     return state
 
 
-def channel_code(name: str) -> str:
-    """Return the upper-case channel code for a Forstok channel name (``Shopee`` -> ``SHOPEE``)."""
-    if name in contract.CHANNEL_CODES:
-        return contract.CHANNEL_CODES[name]
-    return re.sub(r"[^A-Z0-9]+", "_", name.strip().upper()).strip("_")
+def channel_code(name: str | None, channel_id: int | None = None) -> str:
+    """Return the upper-case channel code of a Forstok channel (``shopee`` -> ``SHOPEE``).
+
+    The name wins; an order with only a ``channel_id`` is named from Forstok's id table.
+    """
+    if name and name.strip():
+        known = contract.CHANNEL_CODES.get(name.strip().lower())
+        return known or re.sub(r"[^A-Z0-9]+", "_", name.strip().upper()).strip("_")
+    if channel_id is not None and channel_id in contract.CHANNEL_IDS:
+        return contract.CHANNEL_IDS[channel_id]
+    return contract.UNKNOWN_CHANNEL
 
 
 def describe_invalid(error: ValidationError) -> str:
@@ -111,28 +128,87 @@ def order_or_raise(raw: Any) -> Order:
 
 
 def _order(payload: ForstokOrder) -> Order:
-    lines = tuple(
-        OrderLine(sku=item.sku, name=item.name, quantity=item.quantity, unit_price=item.price,
-                  discount=item.discount)
-        for item in payload.items)
+    lines = order_lines(payload.item_lines)
     return Order(
         external_id=payload.id,
-        order_number=payload.local_id,
-        channel=channel_code(payload.channel),
+        order_number=payload.local_id or payload.id,
+        channel=channel_code(payload.channel, payload.channel_id),
         shop_id=payload.store_id,
         state=map_status(payload.status),
         platform_status=payload.status,
         warehouse_id=payload.warehouse_id,
         lines=lines,
-        shipping_fee=payload.shipping_price,
-        discount=payload.discount,
-        total=payload.total_price,
+        shipping_fee=shipping_income(payload),
+        discount=order_discount(payload, lines),
+        total=payload.total_price if payload.total_price is not None else buyer_total(payload),
         currency=payload.currency or contract.DEFAULT_CURRENCY,
         payment_method=payload.payment_method,
-        created_at=payload.created_at,
+        created_at=payload.ordered_at,
         updated_at=payload.updated_at,
         paid_at=payload.paid_at,
     )
+
+
+def order_lines(units: Iterable[ForstokItemLine]) -> tuple[OrderLine, ...]:
+    """Group Forstok's one-unit item lines back into order lines with quantities.
+
+    Units of one SKU at one price become one line (in first-seen order); their discounts and
+    vouchers add up to the line's discount. A unit without any price cannot be booked.
+
+    Raises:
+        ValueError: a unit has no price at all.
+    """
+    grouped: dict[tuple[str, Decimal], list[ForstokItemLine]] = {}
+    for index, unit in enumerate(units):
+        price = unit.unit_price
+        if price is None:
+            raise ValueError(f"item_lines.{index}: sku {unit.sku} has no sale_price, price or "
+                             "total_price")
+        grouped.setdefault((unit.sku, price), []).append(unit)
+    return tuple(
+        OrderLine(sku=sku, name=_line_name(same[0]), quantity=len(same) * contract.ITEM_LINE_UNITS,
+                  unit_price=price,
+                  discount=sum((unit.seller_discount for unit in same), Decimal(0)))
+        for (sku, price), same in grouped.items())
+
+
+def _line_name(unit: ForstokItemLine) -> str:
+    name, variant = (unit.name or "").strip(), (unit.variant_name or "").strip()
+    if variant and variant not in name:
+        return f"{name} {variant}".strip()
+    return name or variant or unit.sku
+
+
+def _amount(value: Decimal | None) -> Decimal:
+    return value if value is not None else Decimal(0)
+
+
+def order_discount(payload: ForstokOrder, lines: Iterable[OrderLine]) -> Decimal:
+    """The order-level (header) seller discount: discount and voucher not carried by a line."""
+    stated = _amount(payload.discount_amount) + _amount(payload.voucher_amount)
+    if not contract.ORDER_DISCOUNTS_INCLUDE_LINES:
+        return stated
+    on_lines = sum((line.discount for line in lines), Decimal(0))
+    # Lines that claim more than the order does leave no header discount (not a negative one).
+    return max(stated - on_lines, Decimal(0))
+
+
+def shipping_income(payload: ForstokOrder) -> Decimal:
+    """Buyer-paid shipping that is the seller's income: none when the order is ``cashless``."""
+    return Decimal(0) if payload.cashless else _amount(payload.shipping_price)
+
+
+def buyer_total(payload: ForstokOrder) -> Decimal:
+    """What the buyer pays by the pieces, for an order that states no ``total_price``."""
+    subtotal = payload.subtotal
+    if subtotal is None:
+        subtotal = sum((_amount(unit.unit_price) for unit in payload.item_lines), Decimal(0))
+    total = subtotal - _amount(payload.discount_amount) - _amount(payload.voucher_amount)
+    if not contract.TAX_INCLUSIVE:
+        total += _amount(payload.tax_price)
+    if contract.TOTAL_INCLUDES_SHIPPING:
+        total += _amount(payload.shipping_price)
+    return max(total, Decimal(0))
 
 
 def products_from_item(raw: Any) -> Iterator[Product | Rejected]:
@@ -143,7 +219,7 @@ def products_from_item(raw: Any) -> Iterator[Product | Rejected]:
         yield Rejected(kind="product", ref=_ref(raw, "id"), reason=describe_invalid(exc),
                        raw=_raw_text(raw))
         return
-    for variant_raw in item.variants:
+    for variant_raw in item.variants or []:
         yield _product(item, variant_raw)
 
 

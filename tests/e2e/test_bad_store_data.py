@@ -24,11 +24,10 @@ def _ginee_bad_data(scene: Scene, order_ids: list[Any]) -> dict[Any, str]:
 def _forstok_bad_data(scene: Scene, order_ids: list[Any]) -> dict[Any, str]:
     emulator = scene.store.emulator
     emulator.corrupt_order(order_ids[0], status="teleported")
-    emulator.corrupt_order(order_ids[1], items=[
-        {"sku": scene.store.skus[0], "name": "x", "quantity": -2, "price": "1000.00",
-         "discount": "0"}])
-    emulator.corrupt_order(order_ids[2], created_at=None)
-    return {order_ids[0]: "teleported", order_ids[1]: "quantity", order_ids[2]: "created_at"}
+    emulator.corrupt_order(order_ids[1], item_lines=[
+        {"sku": scene.store.skus[0], "name": "x", "sale_price": "-1000.00"}])
+    emulator.corrupt_order(order_ids[2], ordered_at=None)
+    return {order_ids[0]: "teleported", order_ids[1]: "sale_price", order_ids[2]: "ordered_at"}
 
 
 BAD_DATA: dict[str, Callable[[Scene, list[Any]], dict[Any, str]]] = {
@@ -53,7 +52,7 @@ def test_bad_orders_end_as_records_with_the_reason_and_the_rest_flows(scene: Sce
 @pytest.mark.parametrize("scene", ["forstok"], indirect=True)
 def test_malformed_json_from_the_store_is_a_record_not_a_crash(scene: Scene) -> None:
     scene.go_live()
-    scene.store.emulator.add_raw_order('{"id": 99999, "status": "open", "items": [')
+    scene.store.emulator.add_raw_order('{"id": 99999, "status": "open", "item_lines": [')
     good = scene.order(state=S.PAID)
     polled = scene.sync()
     assert "1 rejected" in polled

@@ -10,6 +10,7 @@ import itertools
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -18,7 +19,7 @@ from starlette.routing import Route
 
 from .. import assumptions as contract
 from . import tokens
-from .state import ForstokState
+from .state import ForstokState, wire_amount
 
 if TYPE_CHECKING:
     from .app import ForstokEmulator
@@ -71,6 +72,34 @@ def _int_param(request: Request, name: str, default: int) -> int:
         raise Refusal(422, f"{name} must be a number") from None
 
 
+def _whole(value: Any) -> int | None:
+    """Read ``quantity_hand`` as Rails would cast it: 12, "12" or "12.0" (not "12.5", "x")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        number = Decimal(str(value).strip()) if isinstance(value, str | float) else None
+    except InvalidOperation:
+        return None
+    if number is None or not number.is_finite() or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def _require_post(request: Request) -> None:
+    if request.method != "POST":
+        raise Refusal(405, contract.MESSAGE_METHOD_NOT_ALLOWED)
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    try:
+        return json.loads(raw) if raw else {}
+    except ValueError:
+        raise Refusal(400, contract.MESSAGE_MALFORMED_BODY) from None
+
+
 def _time_param(request: Request, name: str) -> datetime | None:
     value = request.query_params.get(name)
     if not value:
@@ -101,6 +130,9 @@ class SellerApi:
         return [
             Route(contract.AUTH_PATH, self.exchange_token, methods=["POST"]),
             Route(f"{prefix}/orders.json", self.seller(self.list_orders), methods=["GET"]),
+            # before orders/{id}.json, which would otherwise read "fulfills_seller" as an id
+            Route(contract.FULFILL_PATH, self.seller(self.fulfill_order)),
+            Route(contract.CONFIRM_PATH, self.seller(self.confirm_order)),
             Route(prefix + "/orders/{order_id}.json", self.seller(self.get_order),
                   methods=["GET"]),
             Route(f"{prefix}/items.json", self.seller(self.list_items), methods=["GET"]),
@@ -121,7 +153,9 @@ class SellerApi:
         given = {key: (body.get(key) if isinstance(body, dict) else None)
                  or request.query_params.get(key) for key in ("id", "secret_key", "type")}
         emulator = self.emulator
-        if (str(given["id"]) != emulator.seller_id or given["secret_key"] != emulator.secret_key
+        # The seller's id, or (as one production script sends it [C1]) the seller's e-mail.
+        if (str(given["id"]) not in (emulator.seller_id, emulator.user_id)
+                or given["secret_key"] != emulator.secret_key
                 or given["type"] != contract.AUTH_TYPE_SELLER):
             return refusal(401, contract.MESSAGE_INVALID_CREDENTIALS)
         with emulator.lock:
@@ -179,12 +213,39 @@ class SellerApi:
 
     async def get_order(self, request: Request) -> Response:
         """``GET orders/{id}.json``: one order."""
-        order_id = request.path_params["order_id"]
         with self.emulator.lock:
-            order = self.store.orders.get(int(order_id)) if order_id.isdigit() else None
-            if order is None:
-                raise Refusal(404, "Order not found")
+            order = self._order(request.path_params["order_id"])
             return answer({contract.DATA_KEY: self.store.order_json(order)})
+
+    async def confirm_order(self, request: Request) -> Response:
+        """``POST /api/v1/orders/confirm.json`` ``{order_id}``: accept an open order."""
+        _require_post(request)
+        body = await _json_body(request)
+        order_id = body.get("order_id") if isinstance(body, dict) else None
+        return self._move(order_id, {"open"}, contract.STATUS_CONFIRMED)
+
+    async def fulfill_order(self, request: Request) -> Response:
+        """``POST /api/v2/orders/fulfills_seller.json?order_id=``: ready to ship."""
+        _require_post(request)
+        return self._move(request.query_params.get("order_id"), {"open", "not_shipped"},
+                          contract.STATUS_FULFILLED)
+
+    def _move(self, order_id: Any, allowed: set[str], status: str) -> Response:
+        if order_id in (None, ""):
+            raise Refusal(422, "order_id is required")
+        with self.emulator.lock:
+            order = self._order(str(order_id))
+            if order.status not in allowed:
+                raise Refusal(422, f"Order status is {order.status}, cannot be changed to "
+                                   f"{status}")
+            self.emulator.move_order(order, status)
+            return answer({contract.DATA_KEY: {"order_id": order.id, "status": order.status}})
+
+    def _order(self, order_id: str) -> Any:
+        order = self.store.orders.get(int(order_id)) if order_id.isdigit() else None
+        if order is None:
+            raise Refusal(404, contract.MESSAGE_ORDER_NOT_FOUND)
+        return order
 
     # ------------------------------------------------------------------------- catalogue
 
@@ -203,7 +264,8 @@ class SellerApi:
         for sku in product["skus"]:
             variant = self.store.variants[sku]
             variants.append({
-                "id": variant.id, "sku": sku, "name": variant.name, "price": str(variant.price),
+                "id": variant.id, "sku": sku, "name": variant.name,
+                "price": wire_amount(variant.price, self.store.amounts_as_strings),
                 "pending_action": variant.pending_action,
                 contract.VARIANT_STOCK_KEY: [self._stock_json(wh, sku)
                                              for wh in self.store.warehouses
@@ -227,11 +289,8 @@ class SellerApi:
             return self._read_quantities(request)
         override = request.headers.get("x-http-method-override", "").upper()
         if request.method == "POST" and override != "PATCH":
-            raise Refusal(405, "Method not allowed")
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            raise Refusal(400, "Malformed JSON body") from None
+            raise Refusal(405, contract.MESSAGE_METHOD_NOT_ALLOWED)
+        body = await _json_body(request)
         variants = body.get("variants") if isinstance(body, dict) else None
         if not isinstance(variants, list):
             raise Refusal(422, "variants must be a list")
@@ -257,13 +316,13 @@ class SellerApi:
         warehouse_id = int(warehouse_id) if str(warehouse_id).isdigit() else warehouse_id
         if warehouse_id is None and self.store.warehouses:
             warehouse_id = next(iter(self.store.warehouses))
-        quantity = row.get("quantity_hand") if isinstance(row, dict) else None
+        quantity = _whole(row.get("quantity_hand") if isinstance(row, dict) else None)
         if sku not in self.store.variants:
             return result | {"message": contract.MESSAGE_SKU_NOT_FOUND}
         if warehouse_id not in self.store.warehouses:
             return result | {"message": contract.MESSAGE_WAREHOUSE_NOT_FOUND}
-        if not isinstance(quantity, int) or isinstance(quantity, bool):
-            return result | {"message": "quantity_hand must be a whole number"}
+        if quantity is None:
+            return result | {"message": contract.MESSAGE_QUANTITY_NOT_A_NUMBER}
         if quantity < 0:
             return result | {"message": contract.MESSAGE_NEGATIVE_QUANTITY}
         self.store.set_on_hand(warehouse_id, sku, quantity)

@@ -69,7 +69,8 @@ class ForstokEmulator(Emulator):
         self.secret_key = f"fsk_{secrets.token_hex(16)}" if seed is None else f"fsk_seed_{seed}"
         self.signing_key = secrets.token_hex(32)
         self.meter = RequestMeter(per_second=rate_limit, in_flight=None)
-        self.store = ForstokState(self.now)
+        self.store = ForstokState(self.now, profile_id=int(seller_id) if seller_id.isdigit()
+                                  else None)
         self.requests: list[tuple[str, str]] = []
         self.tokens_issued = 0
         self.webhook_url: str | None = None
@@ -99,6 +100,11 @@ class ForstokEmulator(Emulator):
         """Forstok's 500."""
         return refusal(500, contract.MESSAGE_SERVER_ERROR)
 
+    def error_response(self, status: int, message: str) -> Response:
+        """Forstok's envelope for an unknown path (404) or method (405)."""
+        messages = {404: contract.MESSAGE_NOT_FOUND, 405: contract.MESSAGE_METHOD_NOT_ALLOWED}
+        return refusal(status, messages.get(status, message))
+
     def state(self) -> dict[str, Any]:
         """Return everything held, plus request and webhook counters."""
         return {**self.store.snapshot(), "tokens_issued": self.tokens_issued,
@@ -127,13 +133,17 @@ class ForstokEmulator(Emulator):
             return self.store.add_product(name, variants)
 
     def create_order(self, shop_id: int, warehouse_id: int,  # noqa: PLR0913 - an order's parts
-                     lines: list[tuple[str, int, Any]], status: str = "pending",
+                     lines: list[tuple[Any, ...]], status: str = "pending",
                      shipping_fee: Any = 0, discount: Any = 0,
-                     created_at: datetime | None = None) -> int:
-        """Create an order from ``(sku, qty, unit_price)`` lines; return its id."""
+                     created_at: datetime | None = None, **money_parts: Any) -> int:
+        """Create an order from ``(sku, qty, unit_price[, unit_discount])`` lines; return its id.
+
+        ``money_parts`` may give ``voucher``, ``channel_rebate`` and ``cashless``; the order
+        is served with one ``item_lines[]`` entry per unit.
+        """
         with self.lock:
             order = self.store.create_order(int(shop_id), int(warehouse_id), lines, status,
-                                            shipping_fee, discount, created_at)
+                                            shipping_fee, discount, created_at, **money_parts)
             self._queue_webhook(order)
             return order.id
 
@@ -141,6 +151,15 @@ class ForstokEmulator(Emulator):
         """Move an order to ``status`` now (repeats and skips allowed); queue its webhook."""
         with self.lock:
             self._queue_webhook(self.store.advance_order(int(order_id), status))
+
+    def move_order(self, order: EmulatedOrder, status: str) -> None:
+        """Move an order the seller API acted on (caller holds the lock); queue its webhook."""
+        self._queue_webhook(self.store.advance_order(order.id, status))
+
+    def amounts_as_strings(self, enabled: bool = True) -> None:
+        """Serve amounts as numeric strings (``"50000.0"``) instead of JSON numbers."""
+        with self.lock:
+            self.store.amounts_as_strings = bool(enabled)
 
     def set_webhook(self, url: str | None, duplicate_rate: float = 0.0,
                     shuffle: bool = False) -> None:
@@ -238,7 +257,7 @@ class ForstokEmulator(Emulator):
 
 _ACTIONS = ("add_shop", "add_warehouse", "add_product", "create_order", "advance_order",
             "set_webhook", "flush_webhooks", "stock", "seed_catalogue", "orders", "products",
-            "corrupt_order", "advance_clock")
+            "corrupt_order", "advance_clock", "amounts_as_strings")
 
 
 def _coerce(arguments: dict[str, Any]) -> dict[str, Any]:

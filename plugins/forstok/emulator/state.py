@@ -1,15 +1,16 @@
 """What the Forstok emulator holds: shops, warehouses, items, stock and orders over time.
 
 Plain Python state with no HTTP in it, so tests and ``app`` share one model. Stock follows the
-Forstok seed: an order reserves its quantities while ``pending``/``open``/``printed`` and
+Forstok seed: an order reserves its quantities while ``pending``/``open``/``not_shipped`` and
 deducts them from on-hand when it reaches ``ready_to_ship`` (or any later status first); a
-cancellation after that puts them back, a return leaves stock to the operator.
+cancellation after that puts them back, a return leaves stock to the operator. Orders are
+served in the reference's shape: ``item_lines[]`` one per unit, the order's money fields.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -18,10 +19,12 @@ from typing import Any
 from .. import assumptions as contract
 from ..mapping import channel_code
 
-RESERVING = frozenset({"pending", "open", "printed"})
+RESERVING = frozenset({"pending", "open", "not_shipped", "printed"})
 DEDUCTED = frozenset({"ready_to_ship", "shipped", "delivered", "completed", "returned"})
 _UNPAID = frozenset({"pending", "cancelled"})
 _CENT = Decimal("0.01")
+#: the channel id of each channel code, from Forstok's documented table.
+_CHANNEL_ID_OF = {code: channel_id for channel_id, code in contract.CHANNEL_IDS.items()}
 
 
 def money(value: Any) -> Decimal:
@@ -29,6 +32,13 @@ def money(value: Any) -> Decimal:
     if isinstance(value, float):
         raise TypeError(f"amount {value!r} is a float; give a string or Decimal")
     return Decimal(str(value)).quantize(_CENT)
+
+
+def wire_amount(value: Decimal, as_string: bool = False) -> Any:
+    """An amount as the API writes it: a JSON number (a numeric string with ``as_string``)."""
+    if as_string:
+        return str(value)
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @dataclass
@@ -45,18 +55,22 @@ class Variant:
 
 @dataclass
 class Line:
-    """One line of an emulated order."""
+    """Units of one SKU in an emulated order (served as one ``item_lines[]`` entry a unit)."""
 
     sku: str
     name: str
+    variant_name: str
     quantity: int
     price: Decimal
-    discount: Decimal = Decimal(0)
+    sale_price: Decimal
+    discount: Decimal = Decimal(0)  # per unit, seller-funded
+    voucher: Decimal = Decimal(0)  # per unit, seller-funded
+    tax: Decimal = Decimal(0)  # per unit
 
     @property
-    def total(self) -> Decimal:
-        """The line's share of the order total."""
-        return self.price * self.quantity - self.discount
+    def unit_total(self) -> Decimal:
+        """One unit's ``total_price``."""
+        return self.sale_price - self.discount - self.voucher + self.tax
 
 
 @dataclass
@@ -72,17 +86,43 @@ class EmulatedOrder:
     created_at: datetime
     updated_at: datetime
     shipping_fee: Decimal = Decimal(0)
-    discount: Decimal = Decimal(0)
+    discount: Decimal = Decimal(0)  # order-level, on top of the lines'
+    voucher: Decimal = Decimal(0)  # order-level, on top of the lines'
+    channel_rebate: Decimal = Decimal(0)
+    cashless: bool = False
+    shipping_provider: str = "J&T Express"
+    awb: str | None = None
     paid_at: datetime | None = None
-    payment_method: str = "Transfer Bank"
     deducted: bool = False
     history: list[str] = field(default_factory=list)
 
     @property
+    def subtotal(self) -> Decimal:
+        """The sum of the units' selling prices."""
+        return sum((line.sale_price * line.quantity for line in self.lines), Decimal(0))
+
+    @property
+    def discount_amount(self) -> Decimal:
+        """The order's discounts, its lines' included (``ORDER_DISCOUNTS_INCLUDE_LINES``)."""
+        return self.discount + sum((line.discount * line.quantity for line in self.lines),
+                                   Decimal(0))
+
+    @property
+    def voucher_amount(self) -> Decimal:
+        """The order's vouchers, its lines' included."""
+        return self.voucher + sum((line.voucher * line.quantity for line in self.lines),
+                                  Decimal(0))
+
+    @property
+    def tax_price(self) -> Decimal:
+        """The order's tax, on top of the prices."""
+        return sum((line.tax * line.quantity for line in self.lines), Decimal(0))
+
+    @property
     def total(self) -> Decimal:
-        """What the buyer pays: lines plus shipping minus the order discount."""
-        return sum((line.total for line in self.lines), Decimal(0)) + self.shipping_fee \
-            - self.discount
+        """What the buyer pays: subtotal - discounts - vouchers + tax + shipping."""
+        return (self.subtotal - self.discount_amount - self.voucher_amount + self.tax_price
+                + self.shipping_fee)
 
 
 class ForstokState:
@@ -92,8 +132,11 @@ class ForstokState:
         now: the clock; every ``updated_at`` and token expiry reads it.
     """
 
-    def __init__(self, now: Callable[[], datetime]) -> None:
+    def __init__(self, now: Callable[[], datetime], profile_id: int | None = None) -> None:
         self.now = now
+        self.profile_id = profile_id
+        #: write amounts as numeric strings instead of JSON numbers (both are read).
+        self.amounts_as_strings = False
         self.shops: dict[int, dict[str, Any]] = {}
         self.warehouses: dict[int, str] = {}
         self.products: dict[int, dict[str, Any]] = {}
@@ -161,33 +204,43 @@ class ForstokState:
     # ---------------------------------------------------------------------------- orders
 
     def create_order(self, shop_id: int, warehouse_id: int,  # noqa: PLR0913 - an order's parts
-                     lines: Iterable[tuple[str, int, Any]], status: str = "pending",
+                     lines: Iterable[Sequence[Any]], status: str = "pending",
                      shipping_fee: Any = 0, discount: Any = 0,
-                     created_at: datetime | None = None) -> EmulatedOrder:
-        """Create an order; its stock effect follows ``status`` at once."""
+                     created_at: datetime | None = None, **money_parts: Any) -> EmulatedOrder:
+        """Create an order; its stock effect follows ``status`` at once.
+
+        ``lines`` are ``(sku, quantity, unit_price[, unit_discount])``. ``money_parts`` may
+        give ``voucher``, ``channel_rebate`` (amounts) and ``cashless`` (bool).
+        """
         _require_status(status)
         if shop_id not in self.shops:
             raise KeyError(f"shop {shop_id} does not exist")
         self._require_warehouse(warehouse_id)
-        order_lines = [self._line(sku, quantity, price) for sku, quantity, price in lines]
+        order_lines = [self._line(*line) for line in lines]
         now = self.now()
         order_id = next(self._ids)
         order = EmulatedOrder(
             id=order_id, local_id=_marketplace_number(self.shops[shop_id]["channel"], order_id),
             shop_id=shop_id, warehouse_id=warehouse_id, status=status, lines=order_lines,
             created_at=created_at or now, updated_at=now, shipping_fee=money(shipping_fee),
-            discount=money(discount), history=[status])
-        if order.total < 0:
-            raise ValueError("the order discount exceeds the order's value")
+            discount=money(discount), voucher=money(money_parts.get("voucher", 0)),
+            channel_rebate=money(money_parts.get("channel_rebate", 0)),
+            cashless=bool(money_parts.get("cashless", False)), history=[status])
+        if order.total < 0 or any(line.unit_total < 0 for line in order_lines):
+            raise ValueError("a discount exceeds the value it applies to")
         self.orders[order_id] = order
         self._apply_stock(order, status)
         return order
 
-    def _line(self, sku: str, quantity: int, price: Any) -> Line:
+    def _line(self, sku: str, quantity: int, price: Any, discount: Any = 0) -> Line:
         variant = self.variants.get(sku)
         if variant is None:
             raise KeyError(f"SKU {sku} does not exist")
-        return Line(sku=sku, name=variant.name, quantity=int(quantity), price=money(price))
+        if int(quantity) < 1:
+            raise ValueError(f"quantity of {sku} must be at least 1")
+        product = self.products[variant.product_id]["name"]
+        return Line(sku=sku, name=product, variant_name=variant.name, quantity=int(quantity),
+                    price=variant.price, sale_price=money(price), discount=money(discount))
 
     def advance_order(self, order_id: int, status: str) -> EmulatedOrder:
         """Move an order to ``status`` (repeats and skips allowed); stamps ``updated_at``."""
@@ -217,18 +270,28 @@ class ForstokState:
     def order_json(self, order: EmulatedOrder) -> dict[str, Any]:
         """Return an order as ``orders.json`` serves it (overrides applied)."""
         shop = self.shops[order.shop_id]
+        amount = self._amount
+        code = channel_code(shop["channel"])
         body: dict[str, Any] = {
-            "id": order.id, "local_id": order.local_id, "channel": shop["channel"],
-            "store_id": order.shop_id, "store_name": shop["name"], "status": order.status,
-            "payment_status": "unpaid" if order.paid_at is None else "paid",
-            "created_at": order.created_at.isoformat(), "updated_at": order.updated_at.isoformat(),
-            "paid_at": order.paid_at.isoformat() if order.paid_at else None,
-            "total_price": str(order.total), "shipping_price": str(order.shipping_fee),
-            "discount": str(order.discount), "currency": contract.DEFAULT_CURRENCY,
-            "warehouse_id": order.warehouse_id, "payment_method": order.payment_method,
-            "items": [{"sku": line.sku, "name": line.name, "quantity": line.quantity,
-                       "price": str(line.price), "discount": str(line.discount)}
-                      for line in order.lines],
+            "id": order.id, "profile_id": self.profile_id, "store_id": order.shop_id,
+            "store_name": shop["name"], "channel": shop["channel"].lower(),
+            "channel_id": _CHANNEL_ID_OF.get(code), "local_id": order.local_id,
+            "local_name": f"INV/{order.created_at:%Y%m%d}/{order.id}" if code == "TOKOPEDIA"
+            else None,
+            "warehouse_id": order.warehouse_id, "status": order.status,
+            "ordered_at": order.created_at.isoformat(), "updated_at": order.updated_at.isoformat(),
+            "address": {"name": "Budi Santoso", "address_1": "Jl. Merdeka No. 17",
+                        "address_2": None, "city": "Jakarta Pusat", "province": "DKI Jakarta",
+                        "postal_code": "10110", "country": "Indonesia", "phone": "0812000000"},
+            "cashless": order.cashless, "shipping_price": amount(order.shipping_fee),
+            "shipping_provider": order.shipping_provider,
+            "shipping_courier": {"providers": [order.shipping_provider], "awb": order.awb,
+                                 "booking_code": None},
+            "subtotal": amount(order.subtotal), "discount_amount": amount(order.discount_amount),
+            "voucher_amount": amount(order.voucher_amount), "tax_price": amount(order.tax_price),
+            "total_price": amount(order.total), "channel_rebate": amount(order.channel_rebate),
+            "item_lines": [self._unit_json(order, line, number) for number, line in enumerate(
+                (line for line in order.lines for _ in range(line.quantity)), start=1)],
         }
         for key, value in self.overrides.get(order.id, {}).items():
             if value is None:
@@ -236,6 +299,20 @@ class ForstokState:
             else:
                 body[key] = value
         return body
+
+    def _unit_json(self, order: EmulatedOrder, line: Line, number: int) -> dict[str, Any]:
+        amount = self._amount
+        return {
+            "id": order.id * 1000 + number,
+            "sku": line.sku, "name": line.name, "variant_name": line.variant_name, "note": None,
+            "price": amount(line.price), "sale_price": amount(line.sale_price),
+            "total_price": amount(line.unit_total), "discount_amount": amount(line.discount),
+            "voucher_amount": amount(line.voucher), "tax_price": amount(line.tax),
+            "shipping_provider": order.shipping_provider, "bundle_info": [],
+        }
+
+    def _amount(self, value: Decimal) -> Any:
+        return wire_amount(value, self.amounts_as_strings)
 
     def listed_orders(self) -> list[tuple[datetime, str, Any]]:
         """Return ``(updated_at, id, json)`` of every order served, raw ones included."""

@@ -20,6 +20,7 @@ from .conftest import START
 
 EXPECTED = {
     "pending": OrderState.WAITING_PAYMENT, "open": OrderState.PAID, "printed": OrderState.PAID,
+    "not_shipped": OrderState.PAID,
     "ready_to_ship": OrderState.READY_TO_SHIP, "shipped": OrderState.SHIPPED,
     "delivered": OrderState.DELIVERED, "completed": OrderState.COMPLETED,
     "cancelled": OrderState.CANCELLED, "returned": OrderState.RETURNED,
@@ -34,6 +35,17 @@ def hook():
 @pytest.mark.parametrize(("status", "state"), EXPECTED.items())
 def test_every_reference_status_maps(hook, status, state):
     assert hook.map_order_status(platform="forstok", platform_status=status) == state
+
+
+@pytest.mark.parametrize(("spelling", "state"), [
+    ("Pending payment", OrderState.WAITING_PAYMENT), ("Open", OrderState.PAID),
+    ("Not Shipped", OrderState.PAID), ("not-shipped", OrderState.PAID),
+    ("Ready to ship", OrderState.READY_TO_SHIP), ("SHIPPED", OrderState.SHIPPED),
+    ("Delivered", OrderState.DELIVERED), ("Completed", OrderState.COMPLETED),
+    ("Cancelled", OrderState.CANCELLED), ("canceled", OrderState.CANCELLED),
+])
+def test_documented_status_names_map_however_spelt(hook, spelling, state):
+    assert hook.map_order_status(platform="forstok", platform_status=spelling) == state
 
 
 def test_unknown_status_raises_naming_it(hook):
@@ -56,13 +68,19 @@ def shop_order(emulator, shop_and_warehouse):
 
 
 @pytest.mark.parametrize(("fields", "reason"), [
-    ({"local_id": None}, "local_id: Field required"),
     ({"status": "on_hold"}, "unknown Forstok order status 'on_hold'"),
-    ({"items": [{"sku": "KAOS-1", "name": "Kaos", "quantity": -1, "price": "50000"}]},
-     "items.0.quantity"),
-    ({"items": []}, "items: List should have at least 1 item"),
+    ({"item_lines": [{"sku": "KAOS-1", "name": "Kaos", "sale_price": "-1"}]},
+     "item_lines.0.sale_price"),
+    ({"item_lines": [{"sku": "KAOS-1", "name": "Kaos"}]}, "has no sale_price, price"),
+    ({"item_lines": [{"name": "Kaos", "price": 5}]}, "item_lines.0.sku: Field required"),
+    ({"item_lines": []}, "item_lines: List should have at least 1 item"),
+    ({"item_lines": None}, "item_lines"),
     ({"total_price": "lima puluh ribu"}, "total_price"),
-    ({"created_at": "2026-11-20T10:00:00"}, "created_at"),
+    ({"shipping_price": True}, "shipping_price"),
+    ({"cashless": "barangkali"}, "cashless"),
+    ({"ordered_at": "2026-11-20T10:00:00"}, "ordered_at"),
+    ({"ordered_at": None}, "ordered_at"),
+    ({"updated_at": "kemarin"}, "updated_at"),
 ])
 def test_bad_order_is_rejected_and_the_stream_goes_on(emulator, connector, shop_order, fields,
                                                       reason):
@@ -89,10 +107,10 @@ def test_malformed_json_record_is_rejected(emulator, connector, shop_order):
 
 
 def test_float_money_is_refused():
-    payload = {"id": 1, "local_id": "A1", "channel": "Shopee", "status": "open",
-               "created_at": "2026-11-20T10:00:00+07:00",
+    payload = {"id": 1, "local_id": "A1", "channel": "shopee", "status": "open",
+               "ordered_at": "2026-11-20T10:00:00+07:00",
                "updated_at": "2026-11-20T10:00:00+07:00", "total_price": 10.1,
-               "items": [{"sku": "A", "quantity": 1, "price": "10.10"}]}
+               "item_lines": [{"sku": "A", "price": "10.10"}]}
     rejected = order_from_payload(payload)
     assert isinstance(rejected, Rejected) and "float" in rejected.reason
     mapped = order_from_payload(json.loads(json.dumps(payload), parse_float=Decimal))

@@ -42,8 +42,9 @@ def test_control_routes_drive_the_emulator(emulator):
     act("advance_order", order_id=order, status="shipped")
     assert act("stock", warehouse_id=warehouse, sku="MADU") == 8
     [listed] = act("orders")
-    assert listed["history"] == ["open", "shipped"] and listed["total_price"] == "179000.00"
-    assert listed["channel"] == "Tokopedia"
+    assert listed["history"] == ["open", "shipped"] and listed["total_price"] == 179000
+    assert listed["channel"] == "tokopedia" and listed["channel_id"] == 15
+    assert [unit["sku"] for unit in listed["item_lines"]] == ["MADU", "MADU"]
     failed = httpx.post(f"{emulator.base_url}/_emulator/advance_order",
                         json={"order_id": order, "status": "lost"})
     assert failed.status_code == 400 and "unknown Forstok status" in failed.json()["error"]
