@@ -19,13 +19,12 @@ import httpx
 from framework import ProviderAPIError, RequestGate
 from framework.http import PlatformClient, iter_numbered_pages, retry_after_seconds
 
+from .assumptions import BULK_MAX, DATABASE_KEYS, PAGE_MAX
 from .auth import API_TOKEN, OAUTH, AccurateConfig, api_token_headers, basic_auth
-from .errors import PROVIDER, accurate_error
+from .errors import PROVIDER, accurate_error, malformed
 
 log = logging.getLogger(__name__)
 
-BULK_MAX = 100
-PAGE_MAX = 100
 MAX_REDIRECTS = 3
 
 
@@ -82,6 +81,31 @@ def _message(body: Any, text: str) -> str:
         if d:
             return str(d)
     return text.strip()[:500] or "empty answer"
+
+
+def database_of(d: Any) -> dict[str, Any]:
+    """Return the database of an ``api-token.do`` answer's ``d``, whichever key holds it.
+
+    ``d.database`` is what the live API answers; ``d["data usaha"]``, ``d.dataUsaha`` and the
+    fields right in ``d`` (the "old structure") are still read (reference §2.2).
+    """
+    if isinstance(d, Mapping):
+        for key in DATABASE_KEYS:
+            database = d.get(key)
+            if isinstance(database, Mapping) and database.get("host"):
+                return dict(database)
+        if d.get("host"):
+            return {k: v for k, v in d.items() if not isinstance(v, Mapping) or k == "license"}
+    raise malformed("api-token.do names no database host", d)
+
+
+def session_of(answer: Mapping[str, Any]) -> tuple[str, str | None]:
+    """Return ``(session, host)``: top level in ``open-db.do``, in ``d`` in db-refresh-session."""
+    for source in (answer, answer.get("d")):
+        if isinstance(source, Mapping) and source.get("session"):
+            host = source.get("host")
+            return str(source["session"]), str(host).rstrip("/") if host else None
+    raise malformed("no data session in the answer", answer)
 
 
 def parse(response: httpx.Response) -> Envelope:
@@ -189,26 +213,39 @@ class AccurateClient(PlatformClient):
 
     def list_databases(self) -> list[dict[str, Any]]:
         """Return the databases the OAuth user can open: ``[{id, alias, ...}]``."""
-        return list(self.account("db-list").d or [])
+        rows = self.account("db-list").d
+        return [dict(row) for row in rows or [] if isinstance(row, Mapping) and "id" in row]
 
-    def open_database(self, database_id: str | int) -> None:
-        """Open a database (OAuth): remember its session and data host."""
+    def open_database(self, database_id: str | int) -> dict[str, Any]:
+        """Open a database (OAuth): remember its session and data host.
+
+        Returns the rest of the answer (``accessibleUntil``, ``licenseEnd``, ``dataVersion``,
+        ``admin``, ``trial`` when Accurate sends them).
+        """
         answer = self.account("open-db", {"id": database_id}).raw or {}
-        self._update(database_id=str(database_id), session=answer["session"],
-                     host=str(answer["host"]).rstrip("/"))
+        session, host = session_of(answer)
+        if host is None:
+            raise malformed("open-db.do names no data host", answer)
+        self._update(database_id=str(database_id), session=session, host=host)
+        return {k: v for k, v in answer.items() if k not in ("s", "d", "session")}
 
     def refresh_session(self) -> None:
         """Replace an expired data session (OAuth) through ``db-refresh-session.do``."""
         log.info("refreshing the Accurate data session")
-        d = self.account("db-refresh-session", {"id": self.config.database_id,
-                                                "session": self.config.session or ""}).d
-        self._update(session=d["session"], host=str(d.get("host") or self.config.host).rstrip("/"))
+        answer = self.account("db-refresh-session", {"id": self.config.database_id,
+                                                     "session": self.config.session or ""}).raw
+        session, host = session_of(answer or {})
+        self._update(session=session, host=host or self.config.host)
 
     def discover_host(self) -> dict[str, Any]:
         """Find the data host (and database) of an API token through ``api-token.do``."""
-        database = self.account("api-token").d["data usaha"]
-        self._update(host=str(database["host"]).rstrip("/"), database_id=str(database["id"]))
-        return dict(database)
+        database = database_of(self.account("api-token").d)
+        database_id = database.get("id") or self.config.database_id
+        if database_id in (None, ""):
+            raise malformed("api-token.do names no database id", database)
+        database["id"] = database_id
+        self._update(host=str(database["host"]).rstrip("/"), database_id=str(database_id))
+        return database
 
     def data_host(self) -> str:
         """Return the data host, discovering it (and opening a session) on first use."""
@@ -271,23 +308,39 @@ class AccurateClient(PlatformClient):
             params = {"fields": ",".join(fields), "sp.page": page, "sp.pageSize": size,
                       **filter_params(filters or {}), **(extra or {})}
             envelope = self.data("GET", f"{module}/{action}.do", params=params)
-            page_count = int((envelope.sp or {}).get("pageCount") or 0)
-            return list(envelope.d or []), page < page_count
+            if not isinstance(envelope.d, list):
+                raise malformed(f"{module}/{action}.do answered no list", envelope.raw)
+            return ([dict(row) for row in envelope.d if isinstance(row, Mapping)],
+                    page < _page_count(envelope.sp))
 
         return iter_numbered_pages(fetch)
 
     def detail(self, module: str, **key: Any) -> dict[str, Any] | None:
         """Return one record by id, number or code; ``None`` when Accurate says it is unknown."""
         try:
-            return dict(self.data("GET", f"{module}/detail.do", params=key).d)
+            d = self.data("GET", f"{module}/detail.do", params=key).d
         except ProviderAPIError as error:
             if error.code == "not_found":
                 return None
             raise
+        if not isinstance(d, Mapping):
+            raise malformed(f"{module}/detail.do answered no record", d)
+        return dict(d)
 
     def save(self, module: str, body: Mapping[str, Any]) -> Envelope:
-        """POST ``<module>/save.do``; the saved record is ``Envelope.r``."""
+        """POST ``<module>/save.do``; the saved record is ``Envelope.r``.
+
+        With ``id`` in ``body`` Accurate updates that record instead of creating one.
+        """
         return self.data("POST", f"{module}/save.do", body=body)
+
+    def update(self, module: str, record_id: Any, changes: Mapping[str, Any]) -> Envelope:
+        """Change the record with internal ``record_id`` (``save.do`` with ``id``)."""
+        return self.save(module, {**changes, "id": record_id})
+
+    def delete(self, module: str, **key: Any) -> Envelope:
+        """Delete a record by ``id``, ``number`` or code (``DELETE <module>/delete.do``)."""
+        return self.data("DELETE", f"{module}/delete.do", params=key)
 
     def bulk_save(self, module: str, records: list[Mapping[str, Any]]) -> list[BulkResult]:
         """Save records in chunks of 100; one result per record, in order."""
@@ -295,18 +348,35 @@ class AccurateClient(PlatformClient):
         for start in range(0, len(records), BULK_MAX):
             chunk = records[start:start + BULK_MAX]
             envelope = self.data("POST", f"{module}/bulk-save.do", body={"data": chunk})
-            for offset, answer in enumerate(envelope.d or []):
-                messages = answer.get("d") or []
-                text = "; ".join(str(m) for m in messages) if isinstance(messages, list) \
-                    else str(messages)
-                results.append(BulkResult(start + offset, bool(answer.get("s")), text,
-                                          answer.get("r")))
+            answers = envelope.d if isinstance(envelope.d, list) else []
+            for offset in range(len(chunk)):
+                answer = answers[offset] if offset < len(answers) else None
+                results.append(bulk_result(start + offset, answer))
         return results
 
     def close_sales_order(self, number: str) -> Envelope:
         """Close a sales order by number (``manual-close-order.do``)."""
         return self.data("POST", "sales-order/manual-close-order.do",
                          body={"number": number, "orderClosed": True})
+
+
+def bulk_result(index: int, answer: Any) -> BulkResult:
+    """Read one per-record result ``{s, d: [messages], r}`` of a bulk-save."""
+    if not isinstance(answer, Mapping):
+        return BulkResult(index, False, "unreadable answer from Accurate: no result for this "
+                          "record", None)
+    messages = answer.get("d") or []
+    text = "; ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+    record = answer.get("r")
+    return BulkResult(index, answer.get("s") is True, text,
+                      record if isinstance(record, Mapping) else None)
+
+
+def _page_count(sp: Any) -> int:
+    try:
+        return int((sp or {}).get("pageCount") or 0)
+    except (TypeError, ValueError, AttributeError):
+        return 0
 
 
 def _json(response: httpx.Response) -> Any:

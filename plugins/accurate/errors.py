@@ -49,6 +49,9 @@ ERROR_MAP: tuple[ErrorRule, ...] = (
     ErrorRule("unauthorized", ErrorAction.CONFIG, r"^Unauthorized", fix=RECONNECT),
     ErrorRule("wrong_host", ErrorAction.CONFIG, r"URL API tidak tepat",
               fix="check the link's Accurate account_url/host settings"),
+    ErrorRule("database_gone", ErrorAction.CONFIG, r"Data Usaha tidak ditemukan", fix=RECONNECT),
+    ErrorRule("branch_required", ErrorAction.CONFIG, r"lebih dari satu cabang",
+              fix="the Accurate database has several branches: name the branch to post to"),
     ErrorRule("server_error", ErrorAction.RETRY, status=500),
     ErrorRule("server_error", ErrorAction.RETRY, status=502),
     ErrorRule("server_error", ErrorAction.RETRY, status=503),
@@ -56,9 +59,13 @@ ERROR_MAP: tuple[ErrorRule, ...] = (
     ErrorRule("duplicate", ErrorAction.FAIL, r"Sudah ada data lain dengan"),
     ErrorRule("order_closed", ErrorAction.FAIL, r"sudah ditutup"),
     ErrorRule("processed_twice", ErrorAction.FAIL, r"terdeteksi terproses dua kali"),
+    ErrorRule("in_use", ErrorAction.FAIL, r"sudah diproses oleh|sudah digunakan"),
+    ErrorRule("date_before_start", ErrorAction.FAIL, r"Tanggal transaksi tidak dapat lebih kecil",
+              fix="the document date is before the Accurate database's start date"),
     ErrorRule("not_found", ErrorAction.FAIL, r"tidak tepat|tidak ditemukan"),
     ErrorRule("too_long", ErrorAction.FAIL, r"terlalu besar"),
     ErrorRule("underpaid", ErrorAction.FAIL, r"Nilai Pembayaran"),
+    ErrorRule("malformed", ErrorAction.FAIL, r"^unreadable answer"),
 )
 
 
@@ -82,6 +89,13 @@ def accurate_error(status: int, text: str, *, body: str | None = None,
         message = f"the Accurate app lacks the scope {scope.group(1) if scope else '?'}"
     return provider_error(rule.action, message, provider=PROVIDER, status_code=status,
                           code=rule.code, body=body, retry_after=retry_after, fix=rule.fix)
+
+
+def malformed(what: str, body: object) -> ProviderAPIError:
+    """Return the error for an answer that lacks what the reference says it holds."""
+    text = f"unreadable answer from Accurate: {what}"
+    return provider_error(ErrorAction.FAIL, text, provider=PROVIDER, status_code=200,
+                          code="malformed", body=str(body)[:2000])
 
 
 def is_code(error: BaseException, code: str) -> bool:

@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import JSONResponse, Response
 
-from .auth import ALL_SCOPES, AuthFailure, AuthRegistry, envelope_failure
+from plugins.accurate.assumptions import EMULATOR_LICENSE_END
+
+from .auth import ALL_SCOPES, APP_NAME, AuthFailure, AuthRegistry, bearer_token, envelope_failure
 from .data import scope_for
 from .state import Database
 
 if TYPE_CHECKING:
     from .app import AccurateEmulator
+
+USER = {"id": 36000, "email": "owner@example.id", "name": "Owner"}
 
 
 def grant(auth: AuthRegistry, form: dict[str, Any]) -> dict[str, Any]:
@@ -46,20 +50,45 @@ def _database(emulator: AccurateEmulator, db_id: Any) -> Database:
 def _api_token_answer(emulator: AccurateEmulator, headers: dict[str, str]) -> dict[str, Any]:
     _, db_id = emulator.auth.api_token_database(headers)
     db = emulator.databases[db_id]
-    return {"s": True, "d": {
-        "data usaha": {"id": db.id, "alias": db.alias, "host": emulator.host_of(db),
-                       "admin": True, "license": {"licenseEnd": "31/12/2099", "trial": False}},
-        "application": {"name": "Jembatan", "appKey": emulator.auth.client_id},
-        "user": {"id": 36000, "email": "owner@example.id", "fullName": "Owner"},
-        "tokenType": "api"}}
+    database = {"id": db.id, "alias": db.alias, "host": emulator.host_of(db), "admin": True,
+                "license": {"licenseEnd": EMULATOR_LICENSE_END, "trial": False}}
+    d: dict[str, Any] = {
+        "application": {"name": APP_NAME, "appKey": emulator.auth.client_id},
+        "user": dict(USER, fullName=USER["name"]), "tokenType": "api"}
+    if emulator.api_token_key == "host":  # the "old structure": the database fields in d
+        d.update(database)
+    else:
+        d[emulator.api_token_key] = database
+    return {"s": True, "d": d}
+
+
+def _open_db(emulator: AccurateEmulator, db: Database) -> dict[str, Any]:
+    return {"s": True, "d": ["Proses Berhasil Dilakukan"],
+            "session": emulator.auth.open_session(db.id), "host": emulator.host_of(db),
+            "dataVersion": emulator.data_version, "licenseEnd": EMULATOR_LICENSE_END,
+            "admin": True, "accessibleUntil": EMULATOR_LICENSE_END, "trial": False}
+
+
+def _api_token_account_call(emulator: AccurateEmulator, name: str, headers: dict[str, str],
+                            params: dict[str, Any]) -> Response:
+    """Account calls that also take the API-Token headers (§1.2, §7 item 9)."""
+    if name == "api-token":
+        return JSONResponse(_api_token_answer(emulator, headers))
+    if bearer_token(headers).startswith("aat."):
+        emulator.auth.api_token_database(headers)
+    else:
+        emulator.auth.access_scopes(headers)
+    if name == "webhook-renew":
+        return JSONResponse({"s": True, "d": emulator.webhooks.renew()})
+    return JSONResponse(emulator.webhooks.history_between(params))
 
 
 def serve(emulator: AccurateEmulator, name: str, headers: dict[str, str],
           params: dict[str, Any]) -> Response:
     """Answer one account-host API call."""
     auth = emulator.auth
-    if name == "api-token":
-        return JSONResponse(_api_token_answer(emulator, headers))
+    if name in ("api-token", "webhook-renew", "webhook-history"):
+        return _api_token_account_call(emulator, name, headers, params)
     token, scopes = auth.access_scopes(headers)
     if name == "db-list":
         return JSONResponse({"s": True, "d": [
@@ -67,13 +96,14 @@ def serve(emulator: AccurateEmulator, name: str, headers: dict[str, str],
             for db in emulator.databases.values()]})
     if name == "approved-scope":
         return JSONResponse({"s": True, "d": sorted(scopes - auth.revoked.get(token, set()))})
+    if name in ("auth-info", "userinfo"):
+        return JSONResponse({"s": True, "d": dict(USER)})
     if name in ("open-db", "db-detail", "db-status"):
         db = _database(emulator, params.get("id"))
         if name != "open-db":
-            return JSONResponse({"s": True, "d": {"id": db.id, "alias": db.alias}})
-        return JSONResponse({"s": True, "d": ["Proses Berhasil Dilakukan"],
-                             "session": auth.open_session(db.id), "host": emulator.host_of(db),
-                             "admin": True, "trial": False})
+            return JSONResponse({"s": True, "d": {"id": db.id, "alias": db.alias,
+                                                  "licenseEnd": EMULATOR_LICENSE_END}})
+        return JSONResponse(_open_db(emulator, db))
     if name == "db-check-session":
         return JSONResponse({"s": True, "d": str(params.get("session")) in auth.sessions})
     if name == "db-refresh-session":
@@ -89,7 +119,7 @@ def authenticate_data(emulator: AccurateEmulator, headers: dict[str, str], modul
                       action: str) -> tuple[str, Database]:
     """Check a data-host call's credentials and scope; return the meter key and database."""
     auth = emulator.auth
-    bearer = headers.get("authorization", "").removeprefix("Bearer ").strip()
+    bearer = bearer_token(headers)
     if not bearer:
         raise envelope_failure(401, "Unauthorized")
     if bearer.startswith("aat."):

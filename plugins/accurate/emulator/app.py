@@ -9,6 +9,7 @@ to the new one, as Accurate answers when a database changes cloud server.
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -18,37 +19,67 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from framework.emulation import Emulator, RequestMeter
+from framework.emulation import Emulator, RequestMeter, WebhookOutbox
+from plugins.accurate.assumptions import (
+    BULK_TOP_LEVEL_S,
+    EMULATOR_DATABASE_KEY,
+    RATE_LIMIT_RETRY_AFTER,
+    RATE_LIMIT_STATUS,
+)
 
-from . import accounts, data
+from . import accounts, control, data, records
 from .auth import ALL_SCOPES, AuthFailure, AuthRegistry
 from .params import read_params
-from .state import AccurateRefusal, Database
+from .payments import target_adjustment
+from .state import WIB, AccurateRefusal, Database
+from .views import document_view
+from .webhooks import Webhooks
 
 RATE_LIMIT_TEXT = ("Jumlah request API melebihi toleransi yang diperbolehkan. Batas maksimum yang "
                    "diperbolehkan yaitu 8 proses paralel per Token dan 8 request/detik.")
-KINDS = ("sales_order", "sales_invoice", "sales_receipt", "sales_return", "item", "customer")
+KINDS = ("sales_order", "sales_invoice", "sales_receipt", "sales_return", "journal_voucher",
+         "item_adjustment", "item", "customer")
+WRITES = ("save", "bulk-save", "manual-close-order", "save-target-quantity")
 
 
 class AccurateEmulator(Emulator):
-    """A faithful local Accurate Online: auth, envelopes, limits, documents and stock.
+    """A faithful local Accurate Online: auth, envelopes, limits, documents, stock, journal.
 
     Args:
         seed: seeds the fault plan's randomness.
         latency: seconds each data call takes (lets tests see requests in flight).
+        api_token_key: where ``api-token.do`` puts the database: ``database`` (documented),
+            ``data usaha`` or ``dataUsaha`` (older keys), or ``host`` (fields right in ``d``).
+        bulk_top_level_s: ``all`` or ``true``, see ``assumptions.BULK_TOP_LEVEL_S``.
     """
 
     name = "accurate"
 
-    def __init__(self, seed: int | None = None, latency: float = 0.0) -> None:
+    def __init__(self, seed: int | None = None, latency: float = 0.0, *,
+                 api_token_key: str = EMULATOR_DATABASE_KEY,
+                 bulk_top_level_s: str = BULK_TOP_LEVEL_S) -> None:
         super().__init__(seed)
         self.latency = latency
+        self.api_token_key = api_token_key
+        self.bulk_top_level_s = bulk_top_level_s
+        self.data_version = 20260611103014
         self.auth = AuthRegistry()
         self.meter = RequestMeter(per_second=8, in_flight=8)
         self.databases: dict[int, Database] = {}
         self._tokens_by_db: dict[int, str] = {}
+        self._clock_offset = timedelta(0)
+        self.webhooks = Webhooks(now=self.now, outbox=WebhookOutbox(seed=seed))
 
     # ------------------------------------------------------------------ Python API (seeding)
+
+    def now(self) -> datetime:
+        """Return the emulator's time (Jakarta), moved by ``advance_clock``."""
+        return datetime.now(WIB) + self._clock_offset
+
+    def advance_clock(self, seconds: float) -> str:
+        """Move the emulator's clock forward (webhook expiry); return the new time."""
+        self._clock_offset += timedelta(seconds=float(seconds))
+        return self.now().isoformat()
 
     def seed_example(self) -> None:
         """One database with two warehouses, the accounts an order needs, and no items."""
@@ -61,75 +92,111 @@ class AccurateEmulator(Emulator):
             self.add_account(db_id, number, name, kind)
 
     def add_database(self, alias: str) -> int:
-        """Create a company database; return its id."""
+        """Create a company database (one account may hold several); return its id."""
         with self.lock:
             db_id = 96400 + len(self.databases) * 11
-            self.databases[db_id] = Database(db_id, alias)
+            self.databases[db_id] = Database(db_id, str(alias))
             return db_id
 
-    def add_warehouse(self, db_id: int, name: str) -> None:
+    def add_warehouse(self, database_id: int, name: str) -> None:
         """Create a warehouse in a database."""
         with self.lock:
-            db = self.databases[db_id]
+            db = self.databases[int(database_id)]
             db.warehouses[name] = {"id": db.next_id(), "name": name, "suspended": False}
 
-    def add_account(self, db_id: int, no: str, name: str, type: str) -> None:  # noqa: A002
+    def add_branch(self, database_id: int, name: str) -> None:
+        """Create a branch; with two or more, transactions must name their ``branchName``."""
+        with self.lock:
+            db = self.databases[int(database_id)]
+            db.branches[name] = {"id": db.next_id(), "name": name}
+
+    def add_account(self, database_id: int, no: str, name: str, type: str) -> None:  # noqa: A002
         """Create a GL account (``type`` e.g. CASH_BANK, REVENUE, EXPENSE)."""
         with self.lock:
-            db = self.databases[db_id]
+            db = self.databases[int(database_id)]
             db.accounts[no] = {"id": db.next_id(), "no": no, "name": name, "accountType": type}
 
-    def add_item(self, db_id: int, no: str, name: str, price: Decimal | int | str,
+    def add_item(self, database_id: int, no: str, name: str, price: Decimal | int | str,
                  quantities: dict[str, int] | None = None) -> None:
         """Create an item with on-hand quantities per warehouse."""
         with self.lock:
-            self.databases[db_id].add_item(no, name, Decimal(str(price)),
-                                           {w: Decimal(q) for w, q in (quantities or {}).items()})
+            self.databases[int(database_id)].add_item(
+                no, name, Decimal(str(price)),
+                {w: Decimal(str(q)) for w, q in (quantities or {}).items()})
 
-    def add_customer(self, db_id: int, no: str, name: str) -> None:
+    def add_customer(self, database_id: int, no: str, name: str) -> None:
         """Create a customer."""
         with self.lock:
-            self.databases[db_id].add_customer(no, name)
+            self.databases[int(database_id)].add_customer(no, name)
 
-    def documents(self, db_id: int, kind: str) -> list[dict[str, Any]]:
-        """Return every record of ``kind`` (see ``KINDS``) as detail.do would show it."""
+    def adjust_stock(self, database_id: int, item_no: str, warehouse: str,
+                     quantity: int | str) -> str | None:
+        """Stock opname: set the counted on-hand through an item adjustment, as Accurate does.
+
+        Returns the adjustment's number (``None`` when the count already matched).
+        """
         with self.lock:
-            db = self.databases[db_id]
+            db = self.databases[int(database_id)]
+            body = target_adjustment(db, {"detail": [
+                {"itemNo": item_no, "targetQuantity": quantity, "warehouseName": warehouse}]})
+            if body is None:
+                return None
+            return records.save(db, "item_adjustment", body).number
+
+    def set_on_hand(self, database_id: int, item_no: str, warehouse: str, quantity: int) -> None:
+        """Set an item's on-hand in a warehouse (a stock opname done in Accurate's UI)."""
+        self.adjust_stock(database_id, item_no, warehouse, quantity)
+
+    def documents(self, database_id: int, kind: str) -> list[dict[str, Any]]:
+        """Return every record of ``kind`` (see ``KINDS``) as detail.do would show it.
+
+        Sales orders also carry ``manualClosed`` (emulator bookkeeping: closed by
+        ``manual-close-order.do`` rather than by an invoice; Accurate's detail.do has no such
+        field on sales orders).
+        """
+        with self.lock:
+            db = self.databases[int(database_id)]
             if kind == "item":
                 return [item.view() for item in db.items.values()]
             if kind == "customer":
                 return [dict(c) for c in db.customers.values()]
-            return [doc.view() for doc in db.documents[kind].values()]
+            views = [document_view(db, doc) for doc in db.documents[kind].values()]
+            if kind == "sales_order":
+                for view, doc in zip(views, db.documents[kind].values(), strict=True):
+                    view["manualClosed"] = doc.closed
+            return views
 
-    def stock(self, db_id: int, item_no: str, warehouse: str) -> tuple[Decimal, Decimal]:
+    def balances(self, database_id: int) -> dict[str, Decimal]:
+        """Return the journal balance of every GL account used (debit positive)."""
+        with self.lock:
+            return {no: amount for no, amount in
+                    sorted(self.databases[int(database_id)].balances.items()) if amount}
+
+    def stock(self, database_id: int, item_no: str, warehouse: str) -> tuple[Decimal, Decimal]:
         """Return ``(on_hand, reserved)`` of an item in a warehouse."""
         with self.lock:
-            item = self.databases[db_id].items[item_no]
+            item = self.databases[int(database_id)].items[item_no]
             return (item.on_hand.get(warehouse, Decimal(0)),
                     item.reserved.get(warehouse, Decimal(0)))
 
-    def set_on_hand(self, db_id: int, item_no: str, warehouse: str, quantity: int) -> None:
-        """Set an item's on-hand in a warehouse (a stock opname done in Accurate's UI)."""
-        with self.lock:
-            self.databases[db_id].items[item_no].on_hand[warehouse] = Decimal(quantity)
-
-    def api_token_for(self, db_id: int) -> str:
+    def api_token_for(self, database_id: int) -> str:
         """Return the API token of a database (created on first use)."""
         with self.lock:
-            if db_id not in self._tokens_by_db:
-                self._tokens_by_db[db_id] = self.auth.issue_api_token(db_id)
-            return self._tokens_by_db[db_id]
+            database_id = int(database_id)
+            if database_id not in self._tokens_by_db:
+                self._tokens_by_db[database_id] = self.auth.issue_api_token(database_id)
+            return self._tokens_by_db[database_id]
 
     def revoke_scope(self, token_or_db: str | int, scope: str) -> None:
         """Withdraw ``scope`` from one token or from every token of a database."""
         with self.lock:
             self.auth.revoked.setdefault(str(token_or_db), set()).add(scope)
 
-    def move_database(self, db_id: int) -> str:
+    def move_database(self, database_id: int) -> str:
         """Move a database to another data host; return the new host URL."""
         with self.lock:
-            self.databases[db_id].host_id += 1
-            return self.host_of(self.databases[db_id])
+            self.databases[int(database_id)].host_id += 1
+            return self.host_of(self.databases[int(database_id)])
 
     def expire_sessions(self) -> None:
         """Forget every data session (the next OAuth data call gets a 401)."""
@@ -140,6 +207,15 @@ class AccurateEmulator(Emulator):
         """Forget every OAuth access token (refresh tokens stay valid)."""
         with self.lock:
             self.auth.access_tokens.clear()
+
+    def set_webhook(self, url: str, types: list[str] | None = None) -> str:
+        """Register the app's webhook (Developer Area); return its expiry date."""
+        with self.lock:
+            return self.webhooks.register(url, types)
+
+    def flush_webhooks(self) -> int:
+        """Send the queued webhook deliveries now; return how many were accepted."""
+        return self.webhooks.outbox.flush()
 
     def host_of(self, db: Database) -> str:
         """Return the data host base URL that serves ``db``."""
@@ -152,26 +228,30 @@ class AccurateEmulator(Emulator):
                 "client_secret": self.auth.client_secret,
                 "api_token": self.api_token_for(first) if first is not None else None,
                 "signature_secret": self.auth.signature_secret,
-                "databases": [{"id": d.id, "alias": d.alias} for d in self.databases.values()]}
+                "databases": [{"id": d.id, "alias": d.alias, "api_token": self.api_token_for(d.id)}
+                              for d in self.databases.values()]}
 
     def state(self) -> dict[str, Any]:
-        """Return every database's master data, documents and stock, plus meter peaks."""
+        """Return every database's master data, documents, stock and balances, plus meters."""
         with self.lock:
             return _jsonable({"databases": {db_id: {"alias": db.alias, "host": self.host_of(db),
                                           **{kind: self.documents(db_id, kind) for kind in KINDS},
                                           "stock": {i.no: {"on_hand": i.on_hand,
                                                            "reserved": i.reserved}
-                                                    for i in db.items.values()}}
+                                                    for i in db.items.values()},
+                                          "balances": self.balances(db_id)}
                                   for db_id, db in self.databases.items()},
                     "meter": self.meter.snapshot(),
+                    "webhooks": {"url": self.webhooks.url, "active": self.webhooks.active(),
+                                 "sent": len(self.webhooks.history)},
                     "faults": [f"{path}:{fault}" for path, fault in self.faults.injected]})
 
     # ------------------------------------------------------------------ HTTP
 
     def rate_limit_response(self) -> Response:
         """Return Accurate's rate-limit answer (429 with the envelope)."""
-        return JSONResponse({"s": False, "d": [RATE_LIMIT_TEXT]}, status_code=429,
-                            headers={"Retry-After": "1"})
+        return JSONResponse({"s": False, "d": [RATE_LIMIT_TEXT]}, status_code=RATE_LIMIT_STATUS,
+                            headers={"Retry-After": str(RATE_LIMIT_RETRY_AFTER)})
 
     def server_error_response(self) -> Response:
         """Return an internal error as Accurate's envelope."""
@@ -187,6 +267,7 @@ class AccurateEmulator(Emulator):
                   methods=["GET", "POST", "DELETE"]),
             Route("/h{host:int}/accurate/api/{module}/{action}.do", self._data_api,
                   methods=["GET", "POST", "DELETE"]),
+            *control.routes(self),
         ]
 
     async def _authorize(self, request: Request) -> Response:
@@ -253,11 +334,25 @@ class AccurateEmulator(Emulator):
             time.sleep(self.latency)
         try:
             with self.lock:
-                return JSONResponse(_jsonable(data.dispatch(db, module, action, params)))
+                deleted = data.record_id(db, module, params) if action == "delete" else None
+                answer = data.dispatch(db, module, action, params, bulk_s=self.bulk_top_level_s)
+                self._notify(db, module, action, answer, deleted)
+                return JSONResponse(_jsonable(answer))
         except AccurateRefusal as refusal:
             return JSONResponse({"s": False, "d": [refusal.message]}, status_code=refusal.status)
         except data.UnknownEndpoint:
             return JSONResponse({"s": False, "d": ["URL API tidak tepat"]}, status_code=404)
+
+
+    def _notify(self, db: Database, module: str, action: str, answer: dict[str, Any],
+                deleted: Any) -> None:
+        """Queue the webhook of a write (``WRITE``) or a delete (``DELETE``)."""
+        if action == "delete":
+            self.webhooks.notify(db.id, module, "DELETE", [deleted])
+        elif action in WRITES:
+            results = answer["d"] if action == "bulk-save" else [answer]
+            ids = [(r.get("r") or {}).get("id") for r in results if r.get("s")]
+            self.webhooks.notify(db.id, module, "WRITE", [i for i in ids if i is not None])
 
 
 def _failure_response(failure: AuthFailure) -> Response:

@@ -45,6 +45,12 @@ def envelope_failure(status: int, message: str) -> AuthFailure:
     return AuthFailure(status, {"s": False, "d": [message]})
 
 
+def bearer_token(headers: Any) -> str:
+    """Return the token of ``Authorization: Bearer <token>``, the scheme in any case (RFC 7235)."""
+    scheme, _, token = str(headers.get("authorization", "")).strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def parse_timestamp(value: str) -> float:
     """Read ``X-Api-Timestamp`` in any accepted form and return Unix seconds.
 
@@ -113,7 +119,7 @@ class AuthRegistry:
 
     def api_token_database(self, headers: Any) -> tuple[str, int]:
         """Check the three API-Token headers; return the token and its database id."""
-        token = headers.get("authorization", "").removeprefix("Bearer ").strip()
+        token = bearer_token(headers)
         signature = headers.get("x-api-signature")
         stamp = headers.get("x-api-timestamp")
         if not signature:
@@ -137,7 +143,7 @@ class AuthRegistry:
 
     def access_scopes(self, headers: Any) -> tuple[str, frozenset[str]]:
         """Check an OAuth bearer token; return it with its granted scopes."""
-        token = headers.get("authorization", "").removeprefix("Bearer ").strip()
+        token = bearer_token(headers)
         if token not in self.access_tokens:
             raise AuthFailure(401, {"error": "invalid_token",
                                     "error_description": "Invalid access token: " + token[:6]})

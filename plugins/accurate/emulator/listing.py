@@ -1,4 +1,9 @@
-"""list.do as Accurate answers it: ``fields``, ``filter.<field>.op/val`` and ``sp`` paging."""
+"""list.do as Accurate answers it: ``fields``, ``filter.<field>.op/val``, ``sp`` paging and sort.
+
+``filter.keywords`` is a free-text search over a record's text fields (number, code, name,
+customer, description); ``sp.sort=name|asc;no|desc`` sorts by one field after another
+(reference §4, §7 item 10).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,14 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from plugins.accurate.assumptions import PAGE_DEFAULT, PAGE_MAX
+
 from .state import AccurateRefusal
 
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = PAGE_MAX
+DEFAULT_PAGE_SIZE = PAGE_DEFAULT
+KEYWORD_FIELDS = ("number", "no", "name", "customerNo", "description", "poNumber", "upcNo",
+                  "alias", "notes")
 _DATE = re.compile(r"^(\d\d)/(\d\d)/(\d{4})(.*)$")
 
 
@@ -67,15 +76,48 @@ def _lookup(row: dict[str, Any], name: str) -> Any:
     return row.get(name)
 
 
+def _keywords(row: dict[str, Any], values: list[Any]) -> bool:
+    texts = [str(row.get(name) or "") for name in KEYWORD_FIELDS]
+    texts.append(str((row.get("customer") or {}).get("name") or ""))
+    haystack = " ".join(texts).lower()
+    return all(str(word).lower() in haystack for value in values
+               for word in str(value).split())
+
+
+def _sorted(rows: list[dict[str, Any]], sort: Any) -> list[dict[str, Any]]:
+    """Sort by ``name|asc;no|desc``: stable sorts from the last key to the first."""
+    keys = [part.split("|") for part in str(sort or "").split(";") if part.strip()]
+    for spec in reversed(keys):
+        name = spec[0].strip()
+        direction = spec[1].strip().lower() if len(spec) > 1 else "asc"
+        if direction not in ("asc", "desc"):
+            raise AccurateRefusal(f"Parameter sp.sort {sort} tidak valid")
+        present = [r for r in rows if _lookup(r, name) not in (None, "")]
+        missing = [r for r in rows if _lookup(r, name) in (None, "")]
+        present.sort(key=lambda r, n=name: _sort_key(_lookup(r, n)),
+                     reverse=direction == "desc")
+        rows = present + missing
+    return rows
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    comparable = _comparable(value)
+    return (0, comparable) if isinstance(comparable, Decimal) else (1, str(comparable).lower())
+
+
 def select_rows(rows: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
-    """Filter, page and project ``rows`` for a list.do answer."""
+    """Filter, sort, page and project ``rows`` for a list.do answer."""
     filters = params.get("filter") or {}
     if not isinstance(filters, dict):
         filters = {}
     for name, condition in filters.items():
         op, values = _values(condition)
+        if name == "keywords":
+            rows = [row for row in rows if _keywords(row, values)]
+            continue
         rows = [row for row in rows if _matches(_lookup(row, name), op, values)]
     paging = params.get("sp") if isinstance(params.get("sp"), dict) else {}
+    rows = _sorted(rows, paging.get("sort"))
     try:
         page = max(1, int(paging.get("page") or 1))
         size = min(MAX_PAGE_SIZE, max(1, int(paging.get("pageSize") or DEFAULT_PAGE_SIZE)))

@@ -1,9 +1,10 @@
-"""Saving items, customers and sales documents with Accurate's accounting effects.
+"""Sales orders, invoices and returns with Accurate's stock and journal effects.
 
-Stock rules the emulator keeps (DESIGN.md's table): a sales order reserves its quantities, an
-invoice lowers on-hand (and releases the reservation of the order it processes), closing an
-order releases what it still reserves, a receipt lowers the invoice's outstanding amount and a
-sales return of an invoice puts the quantity back on hand.
+Stock rules (DESIGN.md's table): a sales order reserves its quantities, an invoice lowers
+on-hand (and releases the reservation of the order it processes), closing an order releases
+what it still reserves, and a sales return of an invoice puts the quantity back on hand and
+lowers the invoice's outstanding. Each saver validates, then returns an uncommitted
+``Document`` whose ``effects`` say all of that; ``effects.commit`` applies them.
 """
 
 from __future__ import annotations
@@ -11,117 +12,77 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .state import (
-    ITEM_NO_MAX,
-    AccurateRefusal,
-    Database,
-    Document,
-    check_date,
-    flag,
-    money,
-)
+from plugins.accurate.assumptions import DEFAULT_APPROVAL
+
+from . import effects as fx
+from .pricing import Priced, price
+from .state import AccurateRefusal, Database, Document, Effect, check_date, flag
 
 LABELS = {"sales_order": ("Pesanan Penjualan", "No Pesanan", "SO"),
           "sales_invoice": ("Faktur Penjualan", "No Faktur", "SI"),
           "sales_receipt": ("Penerimaan Penjualan", "No Bukti", "SR"),
-          "sales_return": ("Retur Penjualan", "No Retur", "RT")}
+          "sales_return": ("Retur Penjualan", "No Retur", "RT"),
+          "journal_voucher": ("Bukti Jurnal Umum", "No Bukti", "JV"),
+          "item_adjustment": ("Penyesuaian Persediaan", "No Penyesuaian", "IA")}
+APPROVALS = ("DRAFT", "UNAPPROVED")
 
 
-def save_item(db: Database, body: dict[str, Any]) -> dict[str, Any]:
-    """Create an item; ``detailOpenBalance[]`` books opening quantity per warehouse."""
-    no, name = str(body.get("no") or "").strip(), str(body.get("name") or "").strip()
-    if not name:
-        raise AccurateRefusal("Nama Barang harus diisi")
-    if not no:
-        no = f"ITEM{db.next_id()}"
-    if len(no) > ITEM_NO_MAX:
-        raise AccurateRefusal(f"Kode Barang {no} terlalu besar. Maksimal {ITEM_NO_MAX} karakter")
-    if no in db.items:
-        raise AccurateRefusal(f"Sudah ada data lain dengan Kode Barang {no}")
-    opening: dict[str, Decimal] = {}
-    for line in body.get("detailOpenBalance") or []:
-        qty = money(line.get("quantity"))
-        if qty <= 0:
-            raise AccurateRefusal("Kuantitas saldo awal harus lebih besar dari 0")
-        warehouse = db.warehouse(line.get("warehouseName"))
-        opening[warehouse] = opening.get(warehouse, Decimal(0)) + qty
-    item = db.add_item(no, name, money(body.get("unitPrice")), opening)
-    item.item_type = str(body.get("itemType") or "INVENTORY")
-    return {"id": item.id, "no": item.no, "name": item.name}
-
-
-def save_customer(db: Database, body: dict[str, Any]) -> dict[str, Any]:
-    """Create a customer (``customerNo`` auto-numbered when missing)."""
-    name = str(body.get("name") or "").strip()
-    if not name:
-        raise AccurateRefusal("Nama Pelanggan harus diisi")
-    no = str(body.get("customerNo") or f"C.{db.next_id()}")
-    return db.add_customer(no, name)
-
-
-def _number(db: Database, kind: str, body: dict[str, Any]) -> str:
+def number_of(db: Database, kind: str, body: dict[str, Any], doc_id: int) -> str:
+    """Return the document's number (auto-numbered when absent) or refuse a duplicate."""
     number = str(body.get("number") or "").strip()
     _, label, prefix = LABELS[kind]
     if not number:
-        return f"{prefix}.{db.next_id():05d}"
+        return f"{prefix}.{doc_id:05d}"
     if number in db.documents[kind]:
         raise AccurateRefusal(f"Sudah ada data lain dengan {label} {number}")
     return number
 
 
-def _lines(db: Database, body: dict[str, Any]) -> tuple[list[dict[str, Any]], Decimal]:
-    lines, subtotal = [], Decimal(0)
-    items = body.get("detailItem") or []
-    if not items:
-        raise AccurateRefusal("Rincian Barang harus diisi")
-    for raw in items:
-        item = db.item(raw.get("itemNo"))
-        qty = money(raw.get("quantity"))
-        if qty <= 0:
-            raise AccurateRefusal(f"Kuantitas {item.no} harus lebih besar dari 0")
-        price = money(raw.get("unitPrice"), str(item.unit_price))
-        discount = money(raw.get("itemCashDiscount"))
-        line = dict(raw, itemNo=item.no, quantity=qty, unitPrice=price, itemCashDiscount=discount,
-                    warehouseName=db.warehouse(raw.get("warehouseName")))
-        line["totalPrice"] = qty * price - discount
-        subtotal += line["totalPrice"]
-        lines.append(line)
-    return lines, subtotal
+def header(db: Database, kind: str, body: dict[str, Any], doc_id: int) -> dict[str, Any]:
+    """Return the checked header fields every transaction shares."""
+    approval = str(body.get("saveAsStatusType") or DEFAULT_APPROVAL).upper()
+    return {"number": number_of(db, kind, body, doc_id),
+            "transDate": check_date(body.get("transDate"), "Tanggal Transaksi"),
+            "branchName": db.branch(body.get("branchName")),
+            "approvalStatus": approval if approval in APPROVALS else DEFAULT_APPROVAL}
 
 
-def _expenses(db: Database, body: dict[str, Any]) -> tuple[list[dict[str, Any]], Decimal]:
-    expenses, total = [], Decimal(0)
-    for raw in body.get("detailExpense") or []:
-        db.account(raw.get("accountNo"))
-        amount = money(raw.get("expenseAmount"))
-        expenses.append(dict(raw, expenseAmount=amount))
-        total += amount
-    return expenses, total
-
-
-def _priced(db: Database, kind: str, body: dict[str, Any]) -> Document:
+def _document(db: Database, kind: str, body: dict[str, Any], doc_id: int | None,
+              priced: Priced) -> Document:
     db.customer(body.get("customerNo"))
-    number = _number(db, kind, body)
-    lines, subtotal = _lines(db, body)
-    expenses, expense_total = _expenses(db, body)
-    total = subtotal + expense_total - money(body.get("cashDiscount"))
-    saved = dict(body, number=number, detailItem=lines, detailExpense=expenses,
-                 transDate=check_date(body.get("transDate"), "Tanggal Transaksi"))
-    return Document(kind, db.next_id(), number, saved, total=total)
+    span = max(1, len(priced.lines))
+    doc_id = doc_id if doc_id is not None else db.next_id(span)
+    head = header(db, kind, body, doc_id)
+    for index, line in enumerate(priced.lines):
+        line["id"] = line.get("id") or (doc_id + index if index < span else db.next_id())
+        line["seq"] = index + 1
+    saved = dict(body, **head, detailItem=priced.lines, detailExpense=priced.expenses)
+    return Document(kind, doc_id, head["number"], saved, total=priced.total,
+                    figures=priced.figures)
 
 
-def _answer(doc: Document) -> dict[str, Any]:
-    return {"id": doc.id, "number": doc.number, "totalAmount": doc.total,
-            "detailItem": [{"id": doc.id + i, "itemNo": line.get("itemNo")}
-                           for i, line in enumerate(doc.body.get("detailItem") or [])]}
+def _journal(db: Database, priced: Priced, revenue_role: str, sign: int) -> list[Effect]:
+    """Journal lines of an invoice (``sign`` +1) or of a return (-1)."""
+    lines = [fx.ledger(db.system_account("receivable"), sign * priced.total),
+             fx.ledger(db.system_account(revenue_role), -sign * priced.revenue)]
+    if priced.cash_discount:
+        lines.append(fx.ledger(db.system_account("sales_discount"), sign * priced.cash_discount))
+    if priced.tax:
+        lines.append(fx.ledger(db.system_account("tax_out"), -sign * priced.tax))
+    lines += [fx.ledger(e["accountNo"], -sign * e["expenseAmount"]) for e in priced.expenses]
+    return lines
 
 
-def save_sales_order(db: Database, body: dict[str, Any]) -> dict[str, Any]:
-    """Create a sales order; it reserves its quantities in the line warehouses."""
-    doc = _priced(db, "sales_order", body)
-    _move_stock(db, doc, "reserved", +1)
-    db.documents["sales_order"][doc.number] = doc
-    return _answer(doc)
+def _moves(doc: Document, level: str, sign: int) -> list[Effect]:
+    return [fx.stock(line["itemNo"], line["warehouseName"], level, sign * line["quantity"])
+            for line in doc.body["detailItem"]]
+
+
+def save_sales_order(db: Database, body: dict[str, Any], doc_id: int | None = None) -> Document:
+    """Build a sales order; it reserves its quantities in the line warehouses."""
+    doc = _document(db, "sales_order", body, doc_id, price(db, body))
+    doc.effects = _moves(doc, "reserved", +1)
+    return doc
 
 
 def _processed_orders(db: Database, lines: list[dict[str, Any]]) -> list[Document]:
@@ -136,37 +97,73 @@ def _processed_orders(db: Database, lines: list[dict[str, Any]]) -> list[Documen
         if order.closed:
             raise AccurateRefusal(f"Pesanan Penjualan {number} sudah ditutup, tidak dapat "
                                   "diproses lagi")
-        if order.invoiced:
+        if order.processed_by is not None:
             raise AccurateRefusal(f"Pesanan Penjualan {number} terdeteksi terproses dua kali. "
                                   "Mohon cek transaksi yang memproses pesanan tersebut")
         orders[order.number] = order
     return list(orders.values())
 
 
-def save_sales_invoice(db: Database, body: dict[str, Any]) -> dict[str, Any]:
-    """Create an invoice: lowers on-hand; lines naming a sales order process (close) it."""
-    doc = _priced(db, "sales_invoice", body)
-    orders = _processed_orders(db, doc.body["detailItem"])
-    _move_stock(db, doc, "on_hand", -1)
-    for order in orders:
-        _release(db, order)
-        order.invoiced, order.status = True, "CLOSED"
-    doc.outstanding = doc.total
-    db.documents["sales_invoice"][doc.number] = doc
-    return _answer(doc)
+def save_sales_invoice(db: Database, body: dict[str, Any], doc_id: int | None = None) -> Document:
+    """Build an invoice: lowers on-hand; lines naming a sales order process (close) it."""
+    priced = price(db, body)
+    orders = _processed_orders(db, priced.lines)
+    doc = _document(db, "sales_invoice", body, doc_id, priced)
+    doc.effects = _moves(doc, "on_hand", -1)
+    for order in orders:  # the invoice takes over what the order reserved
+        doc.effects += [*_moves(order, "reserved", -1), fx.process(order.number)]
+    doc.effects += _journal(db, priced, "sales", +1)
+    doc.outstanding, doc.status = doc.total, "OUTSTANDING"
+    return doc
 
 
-def _release(db: Database, order: Document) -> None:
-    """Give back what an order still reserves."""
-    _move_stock(db, order, "reserved", -1)
+def _returnable(db: Database, invoice: Document) -> dict[str, Decimal]:
+    """Return the quantity of each item of an invoice not yet returned."""
+    left: dict[str, Decimal] = {}
+    for line in invoice.body["detailItem"]:
+        left[line["itemNo"]] = left.get(line["itemNo"], Decimal(0)) + line["quantity"]
+    for kind, number in invoice.dependents:
+        if kind == "sales_return":
+            for line in db.documents[kind][number].body["detailItem"]:
+                left[line["itemNo"]] = left.get(line["itemNo"], Decimal(0)) - line["quantity"]
+    return left
 
 
-def _move_stock(db: Database, doc: Document, level: str, sign: int) -> None:
-    """Add (``sign`` +1) or take (-1) each line's quantity to ``on_hand`` or ``reserved``."""
-    for line in doc.body["detailItem"]:
-        levels = getattr(db.items[line["itemNo"]], level)
-        warehouse = line["warehouseName"]
-        levels[warehouse] = levels.get(warehouse, Decimal(0)) + sign * line["quantity"]
+def _return_of(db: Database, body: dict[str, Any]) -> tuple[Document | None, dict[str, Any]]:
+    return_type = str(body.get("returnType") or "")
+    if return_type not in ("DELIVERY", "INVOICE", "INVOICE_DP", "NO_INVOICE"):
+        raise AccurateRefusal("Tipe Retur harus diisi")
+    if return_type == "DELIVERY":  # the emulator holds no delivery orders
+        raise AccurateRefusal(f"Pengiriman Pesanan {body.get('deliveryOrderNumber') or ''} "
+                              "tidak tepat")
+    if return_type == "NO_INVOICE":
+        return None, body
+    invoice = db.documents["sales_invoice"].get(str(body.get("invoiceNumber") or ""))
+    if invoice is None:
+        raise AccurateRefusal(f"Faktur Penjualan {body.get('invoiceNumber') or ''} tidak tepat")
+    flags = {k: invoice.body.get(k) for k in ("taxable", "inclusiveTax")}
+    return invoice, {**flags, **{k: v for k, v in body.items() if v is not None}}
+
+
+def save_sales_return(db: Database, body: dict[str, Any], doc_id: int | None = None) -> Document:
+    """Build a return; of an invoice it restores stock and lowers the invoice's outstanding."""
+    invoice, body = _return_of(db, body)
+    prices = ({line["itemNo"]: line["unitPrice"] for line in invoice.body["detailItem"]}
+              if invoice else {})
+    priced = price(db, body, prices=prices)
+    if invoice is not None:
+        left = _returnable(db, invoice)
+        for line in priced.lines:
+            if line["quantity"] > left.get(line["itemNo"], Decimal(0)):
+                raise AccurateRefusal(f"Kuantitas retur {line['itemNo']} melebihi kuantitas "
+                                      f"Faktur Penjualan {invoice.number}")
+            left[line["itemNo"]] -= line["quantity"]
+    doc = _document(db, "sales_return", body, doc_id, priced)
+    doc.effects = _moves(doc, "on_hand", +1) + _journal(db, priced, "sales_return", -1)
+    if invoice is not None:
+        doc.effects.append(fx.owing(invoice.number, -min(doc.total, invoice.outstanding)))
+    doc.status = "APPROVED"
+    return doc
 
 
 def close_sales_order(db: Database, body: dict[str, Any]) -> dict[str, Any]:
@@ -174,65 +171,16 @@ def close_sales_order(db: Database, body: dict[str, Any]) -> dict[str, Any]:
     order = db.documents["sales_order"].get(str(body.get("number") or ""))
     if order is None:
         raise AccurateRefusal(f"Pesanan Penjualan {body.get('number') or ''} tidak tepat")
-    close = flag(body.get("orderClosed", True))
-    if order.invoiced:
+    close = flag(body.get("orderClosed"), True)
+    if order.processed_by is not None:
         raise AccurateRefusal(f"Pesanan Penjualan {order.number} sudah ditutup, tidak dapat "
                               "diproses lagi")
-    if close and not order.closed:
-        _release(db, order)
-    elif not close and order.closed:
-        _move_stock(db, order, "reserved", +1)
+    if close != order.closed:
+        # the reservation is the order's effect: closing drops it, reopening takes it again
+        moves = _moves(order, "reserved", -1 if close else +1)
+        for effect in moves:
+            levels = db.items[effect.target].reserved
+            levels[effect.where] = levels.get(effect.where, Decimal(0)) + effect.amount
+        order.effects = [] if close else _moves(order, "reserved", +1)
     order.closed, order.status = close, ("CLOSED" if close else "QUEUE")
     return {"id": order.id, "number": order.number, "status": order.status}
-
-
-def save_sales_receipt(db: Database, body: dict[str, Any]) -> dict[str, Any]:
-    """Record a customer payment against invoices; lowers their outstanding amounts."""
-    db.customer(body.get("customerNo"))
-    db.account(body.get("bankNo"))
-    number = _number(db, "sales_receipt", body)
-    applied, paid = [], Decimal(0)
-    for raw in body.get("detailInvoice") or []:
-        invoice = db.documents["sales_invoice"].get(str(raw.get("invoiceNo") or ""))
-        if invoice is None:
-            raise AccurateRefusal(f"Faktur Penjualan {raw.get('invoiceNo') or ''} tidak tepat")
-        amount = money(raw.get("paymentAmount"))
-        if amount > invoice.outstanding:
-            raise AccurateRefusal(f"Nilai Pembayaran {invoice.number} melebihi sisa piutang")
-        applied.append((invoice, amount))
-        paid += amount
-    if not applied:
-        raise AccurateRefusal("Rincian Faktur harus diisi")
-    if money(body.get("chequeAmount")) < paid:
-        raise AccurateRefusal("Nilai Pembayaran tidak mencukupi")
-    for invoice, amount in applied:
-        invoice.outstanding -= amount
-    saved = dict(body, number=number, transDate=check_date(body.get("transDate")))
-    doc = Document("sales_receipt", db.next_id(), number, saved, total=paid)
-    db.documents["sales_receipt"][number] = doc
-    return {"id": doc.id, "number": number, "totalAmount": paid}
-
-
-def save_sales_return(db: Database, body: dict[str, Any]) -> dict[str, Any]:
-    """Record a return; with ``returnType=INVOICE`` the quantity goes back on hand."""
-    return_type = str(body.get("returnType") or "")
-    if return_type not in ("DELIVERY", "INVOICE", "INVOICE_DP", "NO_INVOICE"):
-        raise AccurateRefusal("Tipe Retur harus diisi")
-    if return_type in ("INVOICE", "INVOICE_DP"):
-        invoice = db.documents["sales_invoice"].get(str(body.get("invoiceNumber") or ""))
-        if invoice is None:
-            raise AccurateRefusal(f"Faktur Penjualan {body.get('invoiceNumber') or ''} tidak tepat")
-    doc = _priced(db, "sales_return", body)
-    _move_stock(db, doc, "on_hand", +1)
-    db.documents["sales_return"][doc.number] = doc
-    return _answer(doc)
-
-
-SAVERS = {
-    "item": save_item,
-    "customer": save_customer,
-    "sales-order": save_sales_order,
-    "sales-invoice": save_sales_invoice,
-    "sales-receipt": save_sales_receipt,
-    "sales-return": save_sales_return,
-}

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
+import httpx
 import pytest
 
 from framework import AccountRole, Feature, LinkContext, LinkInfo, Order, OrderLine, OrderState
 from framework.emulation import serve_in_thread
 from framework.testing.memory import MemoryJobContext
+from plugins.accurate.auth import AccurateConfig, authorize_url
+from plugins.accurate.client import AccurateClient
 from plugins.accurate.connector import AccurateConnector
 from plugins.accurate.emulator import AccurateEmulator
 
@@ -135,3 +140,35 @@ def link_for() -> Any:
 @pytest.fixture
 def seed_database() -> Any:
     return seed
+
+
+def api_token_client(emulator: AccurateEmulator, db: int) -> AccurateClient:
+    """Return a client of one database by its API token (one in-process attempt)."""
+    config = AccurateConfig(auth="api_token", account_url=emulator.base_url,
+                            api_token=emulator.api_token_for(db),
+                            signature_secret=emulator.auth.signature_secret)
+    return AccurateClient(config, retries=1)
+
+
+def oauth_client(emulator: AccurateEmulator, saved: list | None = None) -> AccurateClient:
+    """Run the code grant as the CLI does (minus the browser) and return the client."""
+    config = AccurateConfig(auth="oauth", account_url=emulator.base_url,
+                            client_id=emulator.auth.client_id,
+                            client_secret=emulator.auth.client_secret)
+    client = AccurateClient(config, retries=1,
+                            on_credentials=(saved if saved is not None else []).append)
+    state, redirect = secrets.token_urlsafe(8), "http://127.0.0.1:9/callback"
+    answer = httpx.get(authorize_url(emulator.base_url, str(config.client_id), redirect, state))
+    query = parse_qs(urlparse(answer.headers["location"]).query)
+    client.exchange_code(query["code"][0], redirect)
+    return client
+
+
+@pytest.fixture
+def token_client() -> Any:
+    return api_token_client
+
+
+@pytest.fixture
+def oauth_for() -> Any:
+    return oauth_client

@@ -84,4 +84,5 @@ def test_state_and_session_check(client, emulator, db) -> None:
     creds = emulator.credentials()
     assert set(creds) == {"account_url", "client_id", "client_secret", "api_token",
                           "signature_secret", "databases"}
-    assert creds["databases"] == [{"id": db, "alias": "PT Toko Maju"}]
+    assert creds["databases"] == [{"id": db, "alias": "PT Toko Maju",
+                                   "api_token": emulator.api_token_for(db)}]
