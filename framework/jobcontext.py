@@ -133,6 +133,13 @@ class DatabaseJobContext:
                 return rows[candidate]
         raise unmapped_account(self.link.id, role, qualifier)
 
+    def awaiting_invoice(self, store_warehouse_id: str) -> Mapping[str, int]:
+        """Quantities per SKU the store deducted whose accounting documents are still queued."""
+        from .stock import awaiting_invoice  # stock builds on links and queue, not on us
+
+        with self.app.session() as session:
+            return dict(awaiting_invoice(session, self.link.id, store_warehouse_id))
+
     def record(  # noqa: PLR0913 - a record is these fields
         self, kind: RecordKind, ref: str, document: str, status: RecordStatus, *,
         sent: Any = None, received: Any = None, reason: str = "",

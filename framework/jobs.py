@@ -199,6 +199,13 @@ class JobContext(Protocol):
         """
         ...
 
+    def awaiting_invoice(self, store_warehouse_id: str) -> Mapping[str, int]:
+        """Return, per SKU, what the store deducted for orders whose documents are queued.
+
+        The stock formula subtracts it from the accounting on-hand (see ``framework.stock``).
+        """
+        ...
+
     def record(  # noqa: PLR0913 - a record is these fields
         self,
         kind: RecordKind,

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from .configuration import bindings_to_operate
 from .connectors import AccountingConnector, CommerceConnector
 from .domain import Order, OrderState, StockLevel
-from .errors import PermanentError
+from .errors import IntegrationError, PermanentError
 from .jobs import JobContext, JobRequest, JobStatus, RecordKind, RecordStatus
 from .links import build_accounting, build_commerce, get_link
 from .models import Job, OrderRecord, WarehouseBinding
@@ -128,7 +128,12 @@ def awaiting_invoice(session: Session, link_id: str, store_warehouse_id: str) ->
 
 
 def stock_jobs(changes: Iterable[StockChange]) -> list[JobRequest]:
-    """Turn the changing lines into ``core.set_store_stock`` jobs of at most 100 SKUs."""
+    """Turn the changing lines into ``core.set_store_stock`` jobs of at most 100 SKUs.
+
+    A job carries what to sync (the store warehouse and its SKUs), never a quantity: the
+    handler reads both sides when it runs, so a job run or re-pushed hours later writes the
+    quantity of that moment, not a stale one.
+    """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
     by_warehouse: dict[str, list[StockChange]] = {}
     for change in changes:
@@ -141,17 +146,49 @@ def stock_jobs(changes: Iterable[StockChange]) -> list[JobRequest]:
             jobs.append(JobRequest(
                 kind=SET_STORE_STOCK,
                 key=f"stock:{warehouse_id}:{stamp}:{start // BATCH_SIZE}",
-                payload={"warehouse_id": warehouse_id, "levels": [
-                    {"sku": c.sku, "warehouse_id": warehouse_id, "quantity": c.new_quantity}
-                    for c in batch]},
+                payload={"warehouse_id": warehouse_id, "skus": [c.sku for c in batch]},
             ))
     return jobs
 
 
+def _payload_skus(payload: Any) -> list[str]:
+    # Jobs queued before jobs carried SKUs only had "levels": their quantities are ignored.
+    if "skus" in payload:
+        return [str(sku) for sku in payload["skus"]]
+    return [str(level["sku"]) for level in payload.get("levels", [])]
+
+
 def set_store_stock(ctx: JobContext) -> None:
-    """Job handler: overwrite the store's on-hand for the payload's SKUs."""
+    """Job handler: set the store's on-hand of the payload's SKUs to what the formula gives now.
+
+    Both sides are read when the job runs (the module docstring has the formula). A SKU the
+    accounting side does not report is left alone, never set to 0.
+    """
     warehouse_id = str(ctx.payload["warehouse_id"])
-    levels = [StockLevel.model_validate(raw) for raw in ctx.payload["levels"]]
+    skus = _payload_skus(ctx.payload)
+    try:
+        books_warehouse = ctx.accounting_warehouse(warehouse_id)
+    except IntegrationError as error:
+        for sku in skus:
+            ctx.record(RecordKind.STOCK, f"{sku}@{warehouse_id}", "stock", RecordStatus.FAILED,
+                       reason=str(error))
+        raise
+    books = {level.sku: level.quantity
+             for level in ctx.accounting().read_stock(books_warehouse, skus)}
+    awaiting = ctx.awaiting_invoice(warehouse_id)
+    for sku in skus:
+        if sku not in books:
+            ctx.record(RecordKind.STOCK, f"{sku}@{warehouse_id}", "stock", RecordStatus.SKIPPED,
+                       reason=f"{books_warehouse} reported no stock for {sku}; the store's "
+                              "quantity is left alone")
+    levels = [StockLevel(sku=sku, warehouse_id=warehouse_id,
+                         quantity=max(0, books[sku] - awaiting.get(sku, 0)))
+              for sku in skus if sku in books]
+    if levels:
+        _write_levels(ctx, warehouse_id, levels)
+
+
+def _write_levels(ctx: JobContext, warehouse_id: str, levels: list[StockLevel]) -> None:
     results = ctx.commerce().set_stock(warehouse_id, levels)
     sent = {level.sku: level.quantity for level in levels}
     failures = []

@@ -50,6 +50,7 @@ class MemoryJobContext:
     bindings: dict[tuple[str, str], DocumentBinding] = field(default_factory=dict)
     records: dict[tuple[RecordKind, str, str], MemoryRecord] = field(default_factory=dict)
     enqueued: list[JobRequest] = field(default_factory=list)
+    awaiting: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def accounting(self) -> AccountingConnector:
         """Return the accounting connector given at construction."""
@@ -84,6 +85,10 @@ class MemoryJobContext:
             if (role, candidate) in self.accounts:
                 return self.accounts[(role, candidate)]
         raise unmapped_account(self.link.id, role, qualifier)
+
+    def awaiting_invoice(self, store_warehouse_id: str) -> Mapping[str, int]:
+        """Return ``awaiting[store_warehouse_id]`` (empty unless the test set it)."""
+        return self.awaiting.get(store_warehouse_id, {})
 
     def record(  # noqa: PLR0913 - mirrors JobContext.record
         self, kind: RecordKind, ref: str, document: str, status: RecordStatus, *,
