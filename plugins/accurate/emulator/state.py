@@ -21,6 +21,7 @@ from plugins.accurate.assumptions import SYSTEM_ACCOUNTS, TAXES
 
 WIB = timezone(timedelta(hours=7))
 ITEM_NO_MAX = 30
+MONEY_MAX = Decimal("999999999999.999999")  # up to 999 billion, 6 decimals [C-DOC]
 DEFAULT_BRANCH = "Kantor Pusat"
 KINDS_OF_DOCUMENTS = ("sales_order", "sales_invoice", "sales_receipt", "sales_return",
                       "journal_voucher", "item_adjustment")
@@ -45,7 +46,7 @@ def money(value: Any, default: str = "0") -> Decimal:
         number = Decimal(str(value))
     except InvalidOperation:
         raise AccurateRefusal(f"Nilai {value!r} tidak valid") from None
-    if not number.is_finite():
+    if not number.is_finite() or abs(number) > MONEY_MAX:
         raise AccurateRefusal(f"Nilai {value!r} tidak valid")
     return number
 

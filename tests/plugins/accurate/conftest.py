@@ -143,11 +143,11 @@ def seed_database() -> Any:
 
 
 def api_token_client(emulator: AccurateEmulator, db: int) -> AccurateClient:
-    """Return a client of one database by its API token (one in-process attempt)."""
+    """Return a client of one database by its API token (the production retry path)."""
     config = AccurateConfig(auth="api_token", account_url=emulator.base_url,
                             api_token=emulator.api_token_for(db),
                             signature_secret=emulator.auth.signature_secret)
-    return AccurateClient(config, retries=1)
+    return AccurateClient(config)
 
 
 def oauth_client(emulator: AccurateEmulator, saved: list | None = None) -> AccurateClient:

@@ -29,7 +29,6 @@ from framework import (
 from framework.testing.money import assert_money_adds_up
 from plugins.accurate import handlers, reactions, settlement
 
-
 SO, SI = handlers.SALES_ORDER_JOB, handlers.SALES_INVOICE_JOB
 PAYOUT, RETURN = settlement.PAYOUT_RECEIPT_JOB, handlers.NEEDS_OPERATOR_JOB
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)  # the conftest's order time
