@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
-from framework.domain import OrderState
+from framework.domain import FeeType, OrderState
 
 # ----------------------------------------------------------------------------- Transport
 
@@ -112,6 +112,13 @@ TAX_INCLUSIVE: Final = False
 #: ``total_price`` is what the buyer pays, shipping included even when ``cashless`` [A]:
 #: subtotal - discount_amount - voucher_amount + tax_price + shipping_price.
 TOTAL_INCLUDES_SHIPPING: Final = True
+
+#: the payout's fees, named after Forstok's "Payment Received" breakdown (Service Fee:
+#: service, platform, commission, admin and programme fees; Shipping Difference) [D help
+#: centre]. The API field names are unknown [A]; an order without them carries no fee.
+FEE_FIELDS: Final[dict[str, FeeType]] = {
+    "service_fee": FeeType.SERVICE, "shipping_difference": FeeType.SHIPPING_DIFFERENCE,
+}
 
 #: Forstok's channel names (``channel``, lower case [C1]) -> the channel codes the core keys
 #: customers by. Names not listed are upper-cased with non-alphanumerics turned into ``_``.

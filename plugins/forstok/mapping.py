@@ -16,13 +16,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from framework.domain import (
+    Fee,
     ItemResult,
     Order,
     OrderLine,
+    OrderMoney,
     OrderState,
     Product,
     Rejected,
     StockLevel,
+    Subsidy,
+    SubsidyType,
     Warehouse,
 )
 from framework.errors import PermanentError
@@ -129,6 +133,7 @@ def order_or_raise(raw: Any) -> Order:
 
 def _order(payload: ForstokOrder) -> Order:
     lines = order_lines(payload.item_lines)
+    money = order_money(payload, lines)
     return Order(
         external_id=payload.id,
         order_number=payload.local_id or payload.id,
@@ -138,14 +143,39 @@ def _order(payload: ForstokOrder) -> Order:
         platform_status=payload.status,
         warehouse_id=payload.warehouse_id,
         lines=lines,
-        shipping_fee=shipping_income(payload),
-        discount=order_discount(payload, lines),
+        shipping_fee=money.shipping_charged,
+        discount=money.seller_discount,
         total=payload.total_price if payload.total_price is not None else buyer_total(payload),
         currency=payload.currency or contract.DEFAULT_CURRENCY,
         payment_method=payload.payment_method,
         created_at=payload.ordered_at,
         updated_at=payload.updated_at,
         paid_at=payload.paid_at,
+        money=money,
+    )
+
+
+def order_money(payload: ForstokOrder, lines: Iterable[OrderLine]) -> OrderMoney:
+    """The order's money in the core's pieces, following the reference's booking recipe.
+
+    Line prices and line discounts stay on the lines; the header discount is the seller's;
+    buyer-paid shipping is the seller's income unless ``cashless``; ``tax_price`` comes on top
+    of the prices; ``channel_rebate`` is a platform rebate (other income at payout); the
+    payout breakdown's fees are read where the order carries them.
+    """
+    rebate = _amount(payload.channel_rebate)
+    fees = tuple(Fee(type=kind, amount=amount, label=name)
+                 for name, kind in contract.FEE_FIELDS.items()
+                 if (amount := _amount(getattr(payload, name))) > 0)
+    return OrderMoney(
+        seller_discount=order_discount(payload, lines),
+        shipping_charged=_amount(payload.shipping_price),
+        cashless=bool(payload.cashless),
+        tax=_amount(payload.tax_price),
+        tax_inclusive=contract.TAX_INCLUSIVE,
+        fees=fees,
+        subsidies=(Subsidy(type=SubsidyType.REBATE, amount=rebate, label="channel_rebate"),)
+        if rebate > 0 else (),
     )
 
 
@@ -174,9 +204,9 @@ def order_lines(units: Iterable[ForstokItemLine]) -> tuple[OrderLine, ...]:
 
 def _line_name(unit: ForstokItemLine) -> str:
     name, variant = (unit.name or "").strip(), (unit.variant_name or "").strip()
-    if variant and variant not in name:
-        return f"{name} {variant}".strip()
-    return name or variant or unit.sku
+    if name and variant and name not in variant and variant not in name:
+        return f"{name} {variant}"
+    return max(name, variant, key=len) or unit.sku
 
 
 def _amount(value: Decimal | None) -> Decimal:
@@ -191,11 +221,6 @@ def order_discount(payload: ForstokOrder, lines: Iterable[OrderLine]) -> Decimal
     on_lines = sum((line.discount for line in lines), Decimal(0))
     # Lines that claim more than the order does leave no header discount (not a negative one).
     return max(stated - on_lines, Decimal(0))
-
-
-def shipping_income(payload: ForstokOrder) -> Decimal:
-    """Buyer-paid shipping that is the seller's income: none when the order is ``cashless``."""
-    return Decimal(0) if payload.cashless else _amount(payload.shipping_price)
 
 
 def buyer_total(payload: ForstokOrder) -> Decimal:

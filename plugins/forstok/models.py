@@ -89,12 +89,16 @@ def _text(value: Any) -> Any:
     return str(value) if isinstance(value, int | Decimal) else value
 
 
-Money = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0, allow_inf_nan=False)]
-OptionalMoney = Annotated[Decimal | None, BeforeValidator(_decimal),
-                          Field(default=None, ge=0, allow_inf_nan=False)]
+_Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Money = Annotated[_Amount, BeforeValidator(_decimal)]
+# The readers run before the union, so "" and null both end as None.
+OptionalMoney = Annotated[_Amount | None, BeforeValidator(_decimal), Field(default=None)]
 Count = Annotated[int, BeforeValidator(_integer)]
+OptionalCount = Annotated[int | None, BeforeValidator(_integer), Field(default=None)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
+OptionalFlag = Annotated[bool | None, BeforeValidator(_flag), Field(default=None)]
 Moment = Annotated[datetime, BeforeValidator(_moment)]
+OptionalMoment = Annotated[datetime | None, BeforeValidator(_moment), Field(default=None)]
 PlatformId = Annotated[str, BeforeValidator(_text)]
 Text = Annotated[str, BeforeValidator(_text)]
 
@@ -115,7 +119,7 @@ class ForstokBundlePart(ForstokModel):
 
     sku: Text = Field(min_length=1)
     name: Text | None = None
-    qty: Count = 1
+    qty: OptionalCount
     item_price: OptionalMoney
 
 
@@ -179,7 +183,7 @@ class ForstokOrder(ForstokModel):
     store_id: PlatformId | None = None
     store_name: Text | None = None
     channel: Text | None = None
-    channel_id: Count | None = None
+    channel_id: OptionalCount
     local_id: PlatformId | None = None
     local_name: PlatformId | None = None
     warehouse_id: PlatformId | None = None
@@ -187,7 +191,7 @@ class ForstokOrder(ForstokModel):
     ordered_at: Moment = Field(validation_alias=AliasChoices("ordered_at", "created_at"))
     updated_at: Moment
     address: ForstokAddress | None = None
-    cashless: Flag | None = None
+    cashless: OptionalFlag
     shipping_price: OptionalMoney
     shipping_provider: Text | None = None
     shipping_courier: ForstokCourier | None = None
@@ -197,9 +201,12 @@ class ForstokOrder(ForstokModel):
     tax_price: OptionalMoney
     total_price: OptionalMoney
     channel_rebate: OptionalMoney
+    # the payout breakdown's fees: names assumed (``assumptions.FEE_FIELDS``) [A]
+    service_fee: OptionalMoney
+    shipping_difference: OptionalMoney
     # no evidence for these three (reference: "have no evidence"); read when present
     payment_method: Text | None = None
-    paid_at: Moment | None = None
+    paid_at: OptionalMoment
     currency: Text | None = None
     item_lines: list[ForstokItemLine] = Field(min_length=1)
 
@@ -209,7 +216,7 @@ class ForstokVariantStock(ForstokModel):
 
     warehouse_id: PlatformId
     quantity_hand: Count
-    quantity_available: Count | None = None
+    quantity_available: OptionalCount
 
 
 class ForstokVariant(ForstokModel):
@@ -244,7 +251,7 @@ class ForstokQuantity(ForstokModel):
     sku: Text = Field(min_length=1)
     warehouse_id: PlatformId
     quantity_hand: Count
-    quantity_available: Count | None = None
+    quantity_available: OptionalCount
 
 
 class ForstokStockResult(ForstokModel):
@@ -253,7 +260,7 @@ class ForstokStockResult(ForstokModel):
     sku: Text
     status: Text
     message: Text | None = None
-    quantity_hand: Count | None = None
+    quantity_hand: OptionalCount
 
     @property
     def ok(self) -> bool:

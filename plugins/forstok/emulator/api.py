@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 Handler = Callable[[Request], Awaitable[Response]]
 _request_ids = itertools.count(1)
+#: the order actions take every method and refuse all but POST themselves, so that no other
+#: route (``orders/{id}.json`` reading "fulfills_seller" as an id) ever answers for them.
+_EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
 
 class Refusal(Exception):
@@ -131,8 +134,8 @@ class SellerApi:
             Route(contract.AUTH_PATH, self.exchange_token, methods=["POST"]),
             Route(f"{prefix}/orders.json", self.seller(self.list_orders), methods=["GET"]),
             # before orders/{id}.json, which would otherwise read "fulfills_seller" as an id
-            Route(contract.FULFILL_PATH, self.seller(self.fulfill_order)),
-            Route(contract.CONFIRM_PATH, self.seller(self.confirm_order)),
+            Route(contract.FULFILL_PATH, self.seller(self.fulfill_order), methods=_EVERY_METHOD),
+            Route(contract.CONFIRM_PATH, self.seller(self.confirm_order), methods=_EVERY_METHOD),
             Route(prefix + "/orders/{order_id}.json", self.seller(self.get_order),
                   methods=["GET"]),
             Route(f"{prefix}/items.json", self.seller(self.list_items), methods=["GET"]),

@@ -90,6 +90,8 @@ class EmulatedOrder:
     voucher: Decimal = Decimal(0)  # order-level, on top of the lines'
     channel_rebate: Decimal = Decimal(0)
     cashless: bool = False
+    #: the payout breakdown's fees, served only when given (their names are [A])
+    fees: dict[str, Decimal] = field(default_factory=dict)
     shipping_provider: str = "J&T Express"
     awb: str | None = None
     paid_at: datetime | None = None
@@ -210,7 +212,8 @@ class ForstokState:
         """Create an order; its stock effect follows ``status`` at once.
 
         ``lines`` are ``(sku, quantity, unit_price[, unit_discount])``. ``money_parts`` may
-        give ``voucher``, ``channel_rebate`` (amounts) and ``cashless`` (bool).
+        give ``voucher``, ``channel_rebate`` (amounts), ``cashless`` (bool) and ``fees``
+        (``{"service_fee": amount, ...}``, the names of ``assumptions.FEE_FIELDS``).
         """
         _require_status(status)
         if shop_id not in self.shops:
@@ -225,7 +228,9 @@ class ForstokState:
             created_at=created_at or now, updated_at=now, shipping_fee=money(shipping_fee),
             discount=money(discount), voucher=money(money_parts.get("voucher", 0)),
             channel_rebate=money(money_parts.get("channel_rebate", 0)),
-            cashless=bool(money_parts.get("cashless", False)), history=[status])
+            cashless=bool(money_parts.get("cashless", False)), history=[status],
+            fees={_fee_field(name): money(value)
+                  for name, value in dict(money_parts.get("fees") or {}).items()})
         if order.total < 0 or any(line.unit_total < 0 for line in order_lines):
             raise ValueError("a discount exceeds the value it applies to")
         self.orders[order_id] = order
@@ -293,6 +298,7 @@ class ForstokState:
             "item_lines": [self._unit_json(order, line, number) for number, line in enumerate(
                 (line for line in order.lines for _ in range(line.quantity)), start=1)],
         }
+        body.update({name: amount(value) for name, value in order.fees.items()})
         for key, value in self.overrides.get(order.id, {}).items():
             if value is None:
                 body.pop(key, None)
@@ -337,6 +343,12 @@ class ForstokState:
             "orders": [self.order_json(order) | {"history": order.history}
                        for order in self.orders.values()],
         }
+
+
+def _fee_field(name: str) -> str:
+    if name not in contract.FEE_FIELDS:
+        raise ValueError(f"unknown fee {name!r} (known: {', '.join(contract.FEE_FIELDS)})")
+    return name
 
 
 def _require_status(status: str) -> None:
