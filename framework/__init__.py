@@ -59,17 +59,19 @@ from .jobs import (
     RecordStatus,
 )
 from .links import accounting_context, get_link, reintegrate
+from .payouts import PAYOUT_RECORD, booked_payout
 from .registration import StorePlugin, hookimpl
 
 __all__ = [
-    "ITEM_BINDING", "Account", "AccountRole", "AccountingConnector", "CheckContext",
-    "CommerceConnector", "ConfigError", "Connector", "DocumentBinding", "ErrorAction", "Feature",
-    "Fee", "FeeType", "IntegrationError", "ItemResult", "JobContext", "JobHandler", "JobRequest",
-    "JobStatus", "LinkContext", "LinkInfo", "OpenGate", "Order", "OrderLine", "OrderMoney",
-    "OrderState", "PermanentError", "PlatformDiscount", "PlatformDiscountType", "Problem",
-    "Product", "ProviderAPIError", "ProviderConfigError", "ProviderPermanentError",
-    "ProviderTransientError", "ReceiptMode", "RecordKind", "RecordStatus", "Refund", "RefundLine",
-    "Rejected", "RequestGate", "Settlement", "Severity", "SkippableError", "StockLevel",
-    "StorePlugin", "Subsidy", "SubsidyType", "TransientError", "Warehouse", "WebhookHint",
-    "accounting_context", "get_link", "hookimpl", "provider_error", "reintegrate",
+    "ITEM_BINDING", "PAYOUT_RECORD", "Account", "AccountRole", "AccountingConnector",
+    "CheckContext", "CommerceConnector", "ConfigError", "Connector", "DocumentBinding",
+    "ErrorAction", "Feature", "Fee", "FeeType", "IntegrationError", "ItemResult", "JobContext",
+    "JobHandler", "JobRequest", "JobStatus", "LinkContext", "LinkInfo", "OpenGate", "Order",
+    "OrderLine", "OrderMoney", "OrderState", "PermanentError", "PlatformDiscount",
+    "PlatformDiscountType", "Problem", "Product", "ProviderAPIError", "ProviderConfigError",
+    "ProviderPermanentError", "ProviderTransientError", "ReceiptMode", "RecordKind",
+    "RecordStatus", "Refund", "RefundLine", "Rejected", "RequestGate", "Settlement", "Severity",
+    "SkippableError", "StockLevel", "StorePlugin", "Subsidy", "SubsidyType", "TransientError",
+    "Warehouse", "WebhookHint", "accounting_context", "booked_payout", "get_link", "hookimpl",
+    "provider_error", "reintegrate",
 ]

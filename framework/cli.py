@@ -29,6 +29,7 @@ CORE_COMMAND_MODULES = (
     "framework.commands.status",
     "framework.commands.worker",
     "framework.commands.records",
+    "framework.commands.payouts",
     "framework.commands.plugins",
     "framework.commands.emulator",
     "framework.commands.web",

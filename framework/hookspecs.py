@@ -7,8 +7,8 @@ A hook that does not apply to a plugin's platform returns ``None``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -147,6 +147,30 @@ def plan_order_reactions(
         Jobs to queue; a job whose key already exists for the link is not queued again.
 
     Implemented by: accounting plugins.
+    """
+
+
+@hookspec
+def plan_settlement(link: LinkInfo, order: Order, imported: Mapping[str, Any],
+                    fingerprint: str) -> list[JobRequest] | None:
+    """Say which jobs book (or correct) an order's payout from an imported settlement.
+
+    Called by ``jembatan payouts import`` for each row of a settlement export, inside the
+    transaction that queues the returned jobs. Must be pure, like ``plan_order_reactions``.
+    Return ``None`` when ``link.accounting`` is not your system.
+
+    Args:
+        link: the link's identity, features and accounting settings.
+        order: the order as last fetched from the store.
+        imported: the ``OrderMoney`` fields the settlement replaces, as JSON (``settlement``
+            always; ``fees`` and ``subsidies`` when the export has those columns).
+        fingerprint: a digest of the imported figures; put it in the job key so the same
+            figures are queued once and corrected figures again.
+
+    Returns:
+        Jobs to queue; a job whose key already exists for the link is not queued again.
+
+    Implemented by: accounting plugins that book payouts.
     """
 
 

@@ -54,6 +54,13 @@ def plan_order_reactions(link: LinkInfo, order: Order, entered: OrderState,
 
 
 @hookimpl
+def plan_settlement(link: LinkInfo, order: Order, imported: dict[str, Any],
+                    fingerprint: str) -> list[JobRequest] | None:
+    """Plan the payout receipt an imported settlement books or corrects."""
+    return reactions.plan_settlement(link, order, imported, fingerprint)
+
+
+@hookimpl
 def check_link(context: CheckContext) -> list[Problem] | None:
     """Check that bound warehouses, mapped accounts and OAuth scopes exist in Accurate."""
     return checks.check_accurate_link(context)

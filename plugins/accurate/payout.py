@@ -45,6 +45,7 @@ class Payout:
     """What one order's payout receipt books."""
 
     outstanding: Decimal  # what the receipt must settle on the invoice
+    expected: Decimal  # the net by the order's pieces
     released: Decimal  # the cash: paymentAmount = chequeAmount
     deductions: tuple[Deduction, ...]
     released_at: datetime
@@ -72,7 +73,7 @@ def plan_payout(order: Order, returned: Decimal) -> Payout:
     if released != expected:
         lines.append(Deduction(AccountRole.OTHER_FEE, expected - released, SETTLEMENT_DIFFERENCE))
     when = settlement.released_at if settlement is not None else order.updated_at
-    return Payout(outstanding, released, tuple(lines), when)
+    return Payout(outstanding, expected, released, tuple(lines), when)
 
 
 def receipt_body(order: Order, accounts: OrderAccounts, invoice_number: str, payout: Payout,

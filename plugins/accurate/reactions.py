@@ -53,3 +53,15 @@ def _payout_mode(link: LinkInfo) -> bool:
         return link.receipt_mode is ReceiptMode.PAYOUT
     except ValueError:  # a mistyped mode: `jembatan check` says so; nothing is booked
         return False
+
+
+def plan_settlement(link: LinkInfo, order: Order, imported: dict, fingerprint: str
+                    ) -> list[JobRequest] | None:
+    """Return the payout job booking (or correcting) an imported settlement."""
+    if link.accounting != ACCOUNTING:
+        return None
+    if not link.has(Feature.INVOICE) or not _payout_mode(link):
+        return []
+    job = _job(order, PAYOUT_RECEIPT_JOB, f"payout_receipt:import:{fingerprint}", None)
+    return [JobRequest(kind=job.kind, key=job.key, lane=job.lane, sequence=job.sequence,
+                       payload={**job.payload, "settlement": dict(imported)})]

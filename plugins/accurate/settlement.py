@@ -14,6 +14,7 @@ import logging
 from decimal import Decimal
 
 from framework import (
+    PAYOUT_RECORD,
     AccountRole,
     ConfigError,
     Feature,
@@ -24,6 +25,7 @@ from framework import (
     ReceiptMode,
     RecordKind,
     RecordStatus,
+    booked_payout,
 )
 
 from . import mapping, payout
@@ -107,11 +109,16 @@ def _numbers(ctx: JobContext, order: Order, plan: payout.Payout) -> dict[Account
     return numbers
 
 
-def post_payout_receipt(ctx: JobContext, order: Order, invoice: Posted) -> Posted | None:
-    """Post the payout receipt of a settled order (``None`` when there is nothing to pay)."""
+def post_payout_receipt(ctx: JobContext, order: Order, invoice: Posted,
+                        correct: bool = False) -> Posted | None:
+    """Post the payout receipt of a settled order (``None`` when there is nothing to pay).
+
+    With ``correct`` (a settlement import) a receipt already booked with other figures is
+    saved again by its id: Accurate edits it in place, so there is still one receipt.
+    """
     connector = accurate(ctx)
     existing = find_document(ctx, connector, order, SALES_RECEIPT)
-    if existing is not None:
+    if existing is not None and not correct:
         return existing
     plan = payout.plan_payout(order, returned_amount(ctx, order))
     if plan.released <= 0:
@@ -123,8 +130,40 @@ def post_payout_receipt(ctx: JobContext, order: Order, invoice: Posted) -> Poste
         return None
     numbers = _numbers(ctx, order, plan)
     accounts = order_accounts(ctx, connector, order)
-    return post_document(ctx, connector, order, SALES_RECEIPT, lambda: payout.receipt_body(
-        order, accounts, invoice.number, plan, numbers))
+    body = payout.receipt_body(order, accounts, invoice.number, plan, numbers)
+    if existing is None:
+        posted = post_document(ctx, connector, order, SALES_RECEIPT, lambda: body)
+    else:
+        posted = _correct(ctx, order, existing, body)
+    ctx.record(RecordKind.ORDER, order.order_number, PAYOUT_RECORD, RecordStatus.SUCCEEDED,
+               received=booked_payout(plan.released, plan.expected, plan.released_at,
+                                      posted.number),
+               reason=f"payout {plan.released} into {numbers[AccountRole.MARKETPLACE_BALANCE]}")
+    return posted
+
+
+def _correct(ctx: JobContext, order: Order, existing: Posted, body: dict) -> Posted:
+    """Save the receipt again under its id when its figures changed."""
+    connector = accurate(ctx)
+    held = existing.detail or connector.client.detail("sales-receipt", number=existing.number)
+    if held and _same_receipt(held, body):
+        return existing
+    saved = {**body, "id": (held or {}).get("id") or existing.accounting_id}
+    envelope = connector.client.save("sales-receipt", saved)
+    ctx.record(RecordKind.ORDER, order.order_number, SALES_RECEIPT, RecordStatus.SUCCEEDED,
+               sent=saved, received={"d": envelope.d, "r": envelope.r},
+               reason="corrected from the settlement import")
+    return existing
+
+
+def _same_receipt(held: dict, body: dict) -> bool:
+    def lines(receipt: dict) -> set[tuple[str, Decimal]]:
+        return {(str(line.get("accountNo") or (line.get("account") or {}).get("no")),
+                 mapping.money(line.get("amount")))
+                for paid in receipt.get("detailInvoice") or []
+                for line in paid.get("detailDiscount") or []}
+    return (mapping.money(held.get("chequeAmount")) == mapping.money(body["chequeAmount"])
+            and held.get("transDate") == body["transDate"] and lines(held) == lines(body))
 
 
 def settle(ctx: JobContext, order: Order) -> None:
@@ -136,7 +175,7 @@ def settle(ctx: JobContext, order: Order) -> None:
                                  f"{ctx.link.id} --failed`), then this receipt")
     if order.books.refunds and ctx.link.has(Feature.SALES_RETURN):
         post_return(ctx, order, invoice)
-    post_payout_receipt(ctx, order, invoice)
+    post_payout_receipt(ctx, order, invoice, correct=bool(ctx.payload.get("settlement")))
 
 
 def handle_payout_receipt(ctx: JobContext) -> None:
@@ -147,6 +186,7 @@ def handle_payout_receipt(ctx: JobContext) -> None:
                    reason=f"receipt mode is {ctx.link.receipt_mode.value}")
         return
     if order.books.settlement is None and order.state not in SETTLED_STATES:
+        # fees are estimates until the marketplace releases the money
         ctx.record(RecordKind.ORDER, order.order_number, SALES_RECEIPT, RecordStatus.PENDING,
                    reason=f"{order.state.value}: waiting for the marketplace to release the "
                           "payout (at completion, or `jembatan payouts import`)")

@@ -80,7 +80,8 @@ def test_check_link_reports_missing_warehouse_account_and_scope(emulator, db) ->
                                 "database_id": str(db)},
                        {"client_id": emulator.auth.client_id,
                         "client_secret": emulator.auth.client_secret, **tokens})
-    info = LinkInfo("toko", "ginee", "accurate", frozenset({Feature.INVOICE}), None)
+    info = LinkInfo("toko", "ginee", "accurate", frozenset({Feature.INVOICE}), None,
+                    {"receipt_mode": "auto-paid"})  # payout mode's roles: test_accurate_payout
     with AccurateConnector(link) as oauth_connector:
         context = CheckContext(link=info, commerce=None, accounting=oauth_connector,
                                bindings={"WH1": WAREHOUSE, "WH2": "Gudang Hilang"},
