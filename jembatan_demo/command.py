@@ -25,7 +25,14 @@ from framework.webhook_receipt import webhook_path
 
 from .story import PHASES, plan_orders, play_phase
 from .summary import print_summary, sample_stock
-from .world import WAREHOUSE, World, create_old_orders, link_settings, start_world
+from .world import (
+    PAYOUT_ACCOUNT_MAP,
+    WAREHOUSE,
+    World,
+    create_old_orders,
+    link_settings,
+    start_world,
+)
 
 DEMO_DATABASE = Path("jembatan-demo.db")
 
@@ -84,7 +91,8 @@ def _run(app: App, world: World, web_url: str, per_scenario: int, seed: int) -> 
                    accounting_warehouse=WAREHOUSE)
         for role, number, channel in (("customer", "C.MARKETPLACE", ""),
                                       ("customer", "C.SHOPEE", "SHOPEE"), ("bank", "1101", ""),
-                                      ("shipping_fee", "4102", ""), ("discount", "4103", "")):
+                                      ("shipping_fee", "4102", ""), ("discount", "4103", ""),
+                                      *PAYOUT_ACCOUNT_MAP):
             ctx.invoke(map_command, link_id=store.link_id, role=role, number=number,
                        channel=channel)
     _step("3. Pre-flight check (the demo planted a renamed SKU and a pending action)")

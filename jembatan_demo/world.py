@@ -20,7 +20,14 @@ from plugins.ginee.emulator import GineeEmulator
 S = OrderState
 WAREHOUSE = "Gudang Utama"
 ACCOUNTS = [("1101", "Kas & Bank", "CASH_BANK"), ("4102", "Pendapatan Ongkos Kirim", "REVENUE"),
-            ("4103", "Potongan Penjualan", "EXPENSE")]
+            ("4103", "Potongan Penjualan", "EXPENSE"),
+            # receipt mode payout (docs/money.md): the marketplace balance and fee accounts
+            ("1102", "Saldo Marketplace", "CASH_BANK"),
+            ("6199", "Biaya Marketplace Lainnya", "EXPENSE"),
+            ("7101", "Pendapatan Subsidi Marketplace", "OTHER_INCOME")]
+#: (role, account, channel) receipt mode payout needs, mapped by the demo and the e2e tests
+PAYOUT_ACCOUNT_MAP = (("marketplace_balance", "1102", ""), ("other_fee", "6199", ""),
+                      ("platform_subsidy", "7101", ""))
 
 
 @dataclass

@@ -18,7 +18,14 @@ from click.testing import CliRunner, Result
 
 from framework.cli import build_cli
 from framework.domain import OrderState
-from jembatan_demo.world import WAREHOUSE, Store, World, link_settings, start_world
+from jembatan_demo.world import (
+    PAYOUT_ACCOUNT_MAP,
+    WAREHOUSE,
+    Store,
+    World,
+    link_settings,
+    start_world,
+)
 
 S = OrderState
 
@@ -97,7 +104,8 @@ class Scene:
         self.jembatan("warehouses", "bind", "--link", self.link, str(self.store.warehouse_id),
                       WAREHOUSE)
         for role, number, channel in (("customer", "C.MARKETPLACE", ""), ("bank", "1101", ""),
-                                      ("shipping_fee", "4102", ""), ("discount", "4103", "")):
+                                      ("shipping_fee", "4102", ""), ("discount", "4103", ""),
+                                      *PAYOUT_ACCOUNT_MAP):
             self.jembatan("accounts", "map", "--link", self.link, "--channel", channel, role,
                           number)
         for feature in features:
