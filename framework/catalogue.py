@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from .connectors import AccountingConnector, CommerceConnector
 from .domain import Product, Rejected
-from .errors import PermanentError
+from .errors import IntegrationError, PermanentError
 from .jobs import ITEM_BINDING, JobContext, JobRequest, RecordKind, RecordStatus
 from .models import DocumentBindingRow, WarehouseBinding
 
@@ -97,7 +97,8 @@ def _push_job(binding: WarehouseBinding, products: list[Product]) -> JobRequest:
     return JobRequest(
         kind=PUSH_PRODUCTS,
         key=f"products:{binding.store_warehouse_id}:{digest}",
-        payload={"warehouse": binding.accounting_warehouse,
+        payload={"store_warehouse_id": binding.store_warehouse_id,
+                 "warehouse": binding.accounting_warehouse,
                  "products": [product.model_dump(mode="json") for product in products]},
     )
 
@@ -109,13 +110,29 @@ def pushed_skus(session: Session, link_id: str) -> set[str]:
     return set(session.scalars(query))
 
 
+def _warehouse(ctx: JobContext) -> str:
+    # The binding of when the job runs: "fix the binding, then re-push" must work. Jobs
+    # queued before the payload named the store warehouse keep their accounting warehouse.
+    store_warehouse = ctx.payload.get("store_warehouse_id")
+    if store_warehouse is None:
+        return str(ctx.payload["warehouse"])
+    return ctx.accounting_warehouse(str(store_warehouse))
+
+
 def push_products(ctx: JobContext) -> None:
     """Job handler: create the payload's items in the accounting system, once each."""
     products = [Product.model_validate(raw) for raw in ctx.payload["products"]]
     todo = [product for product in products if ctx.binding(ITEM, product.sku) is None]
     if not todo:
         return
-    results = ctx.accounting().create_items(todo, str(ctx.payload["warehouse"]))
+    try:
+        warehouse = _warehouse(ctx)
+    except IntegrationError as error:  # unbound since it was queued: re-push once bound
+        for product in todo:
+            ctx.record(RecordKind.PRODUCT, product.sku, ITEM, RecordStatus.FAILED,
+                       reason=str(error))
+        raise
+    results = ctx.accounting().create_items(todo, warehouse)
     sent = {product.sku: product.model_dump(mode="json") for product in todo}
     failures = []
     for result in results:

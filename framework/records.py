@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from . import queue
 from .errors import ConfigError
 from .jobs import RecordKind, RecordStatus
-from .models import Job, PushRecord, utcnow
+from .models import Job, OrderRecord, PushRecord, utcnow
 from .secrets import redact, redact_value
 
 
@@ -67,6 +67,9 @@ def list_records(
 def repush(session: Session, record_id: int) -> Job:
     """Queue the job behind a push record again (after an operator fixed the cause).
 
+    The job runs on the current state: an order job gets the order as last read from the
+    store, and handlers resolve bindings and quantities when they run.
+
     Raises:
         ConfigError: there is no such record, or it has no job to run again.
     """
@@ -80,12 +83,31 @@ def repush(session: Session, record_id: int) -> Job:
             "so there is nothing to re-push",
             fix="fix the record at its source; the next sync picks it up")
     job = queue.requeue(session, record.job_id)
+    _refresh_order(session, job)
     # Every failed record of that job is now on its way again, not only the one asked for.
     session.execute(
         update(PushRecord)
         .where(PushRecord.job_id == record.job_id, PushRecord.status == RecordStatus.FAILED)
         .values(status=RecordStatus.PENDING, updated_at=utcnow()))
     return job
+
+
+def _refresh_order(session: Session, job: Job) -> None:
+    """Give a re-pushed order job the order as last read from the store, not as queued.
+
+    Jobs that carry an order keep it under ``payload["order"]`` (the canonical model's JSON);
+    the operator fixed the cause in the store, and the poll has read the order since.
+    """
+    payload = dict(job.payload or {})
+    queued = payload.get("order")
+    if not isinstance(queued, dict) or "external_id" not in queued:
+        return
+    row = session.scalars(select(OrderRecord).where(
+        OrderRecord.link_id == job.link_id,
+        OrderRecord.external_id == str(queued["external_id"]))).one_or_none()
+    if row is not None and row.snapshot:
+        payload["order"] = row.snapshot
+        job.payload = payload
 
 
 def repush_all_failed(session: Session, link_id: str | None = None,

@@ -311,7 +311,16 @@ def _write_outcome(session: Any, job: Job, status: JobStatus, reason: str | None
 
 def _mark_records(session: Any, job: Job, status: JobStatus, reason: str | None) -> None:
     # Records the handler left pending tell the operator what happened to them.
-    if status is JobStatus.SUCCEEDED or not reason:
+    if status is JobStatus.SUCCEEDED:
+        # An attempt that found its work already done (an earlier attempt's answer was lost)
+        # has nothing to write; it still closes what that earlier attempt left pending.
+        session.execute(
+            update(PushRecord)
+            .where(PushRecord.job_id == job.id, PushRecord.status == RecordStatus.PENDING)
+            .values(status=RecordStatus.SUCCEEDED, attempts=job.attempts,
+                    reason=f"done: attempt {job.attempts} found it already in place"))
+        return
+    if not reason:
         return
     if status is JobStatus.QUEUED:
         new_status = RecordStatus.PENDING
