@@ -1,8 +1,10 @@
 """Every assumed ([A]) part of Forstok's API contract, in one place.
 
-Forstok's full reference is not public. The reference notes (``ginee-forstok-api.md``) confirm
-the token exchange, the seller API's base path and query parameters, and the stock update body;
-everything else below is a plausible contract modelled on those parts. The client, the mapping
+Forstok's full reference is not public (only the overviews of its Postman collections could be
+read). The reference notes (``ginee-forstok-api.md`` v2) confirm the token exchange, the seller
+API's query parameters and the stock update body [C], name the order fields and the order
+actions [C1] and the statuses and channel ids [D]; every constant below carries its mark, and
+what is marked [A] is a plausible contract modelled on those parts. The client, the mapping
 and the emulator all read these constants, so correcting one assumption is a one-line change
 here (and the tests show what it affects).
 """

@@ -23,8 +23,6 @@ RESERVING = frozenset({"pending", "open", "not_shipped", "printed"})
 DEDUCTED = frozenset({"ready_to_ship", "shipped", "delivered", "completed", "returned"})
 _UNPAID = frozenset({"pending", "cancelled"})
 _CENT = Decimal("0.01")
-#: the channel id of each channel code, from Forstok's documented table.
-_CHANNEL_ID_OF = {code: channel_id for channel_id, code in contract.CHANNEL_IDS.items()}
 
 
 def money(value: Any) -> Decimal:
@@ -280,7 +278,7 @@ class ForstokState:
         body: dict[str, Any] = {
             "id": order.id, "profile_id": self.profile_id, "store_id": order.shop_id,
             "store_name": shop["name"], "channel": shop["channel"].lower(),
-            "channel_id": _CHANNEL_ID_OF.get(code), "local_id": order.local_id,
+            "local_id": order.local_id,
             "local_name": f"INV/{order.created_at:%Y%m%d}/{order.id}" if code == "TOKOPEDIA"
             else None,
             "warehouse_id": order.warehouse_id, "status": order.status,
