@@ -253,6 +253,10 @@ class AccurateEmulator(Emulator):
         return JSONResponse({"s": False, "d": [RATE_LIMIT_TEXT]}, status_code=RATE_LIMIT_STATUS,
                             headers={"Retry-After": str(RATE_LIMIT_RETRY_AFTER)})
 
+    def error_response(self, status: int, message: str) -> Response:
+        """Answer an unknown path or method as Accurate does: ``URL API tidak tepat``."""
+        return JSONResponse({"s": False, "d": ["URL API tidak tepat"]}, status_code=status)
+
     def server_error_response(self) -> Response:
         """Return an internal error as Accurate's envelope."""
         return JSONResponse({"s": False, "d": ["Terjadi kesalahan pada server"]}, status_code=500)
