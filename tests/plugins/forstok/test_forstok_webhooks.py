@@ -90,3 +90,73 @@ def test_malformed_signed_body_is_refused(emulator, connector, body, reason):
     headers = {"X-Forstok-Signature": sign_hex(emulator.secret_key, body)}
     with pytest.raises(PermanentError, match=reason):
         connector.verify_webhook(headers, body)
+
+
+# ------------------------------------------------------- through the core's per-link secret URL
+
+
+@pytest.fixture
+def served_app(database_url, secret_box):
+    """A jembatan ``App`` with the Forstok plugin, its web receiver and a live emulator."""
+    from datetime import UTC, datetime
+
+    from framework.app import App
+    from framework.emulation import serve_in_thread
+    from framework.links import create_link
+    from framework.testing.fixtures import TEST_PLUGINS
+    from framework.testing.plugins import reset_memory
+    from framework.web import create_web_app
+    from plugins.forstok.emulator import ForstokEmulator
+
+    reset_memory()
+    app = App.create(database_url, secrets=secret_box,
+                     plugin_modules=(*TEST_PLUGINS, "plugins.forstok.hooks:plugin"))
+    try:
+        with serve_in_thread(ForstokEmulator(seed=8, rate_limit=None)) as emulator:
+            info = emulator.credentials()
+            with app.session() as session:
+                create_link(session, app.secrets, id="toko-forstok", name="toko-forstok",
+                            commerce="forstok", accounting="membooks",
+                            commerce_settings={key: info[key] for key in (
+                                "auth_url", "base_url", "seller_id", "user_id")},
+                            commerce_credentials={"secret_key": info["secret_key"]},
+                            accounting_settings={}, accounting_credentials={"token": "t"},
+                            integrated_at=datetime.now(UTC) - timedelta(days=1))
+            web = start_in_thread(create_web_app(app))
+            try:
+                yield app, emulator, web.base_url
+            finally:
+                web.stop()
+    finally:
+        app.close()
+        reset_memory()
+
+
+def _held(app):
+    from sqlalchemy import func, select
+
+    from framework.models import OrderRecord, WebhookDelivery
+
+    with app.session() as session:
+        return (session.scalar(select(func.count()).select_from(WebhookDelivery)),
+                {row.external_id: row.platform_status
+                 for row in session.scalars(select(OrderRecord))})
+
+
+def test_emulator_deliveries_reach_the_core_only_at_the_links_secret_url(served_app):
+    from framework.webhook_receipt import webhook_path
+
+    app, emulator, base_url = served_app
+    warehouse, shop = emulator.add_warehouse("Gudang"), emulator.add_shop("Shopee")
+    emulator.add_product("Kaos", [{"sku": "K", "price": "1000", "stock": {warehouse: 5}}])
+    path = webhook_path(app, "toko-forstok")
+    emulator.set_webhook(base_url + path.rsplit("/", 1)[0] + "/not-the-token")
+    first = emulator.create_order(shop, warehouse, [("K", 1, "1000")], status="open")
+    assert emulator.flush_webhooks() == 0
+    assert {status for _, status in emulator.outbox.delivered} == {403}
+    assert _held(app) == (0, {})  # refused before anything was stored
+    emulator.set_webhook(base_url + path, duplicate_rate=1.0)
+    emulator.advance_order(first, "not_shipped")
+    assert emulator.flush_webhooks() == 2
+    deliveries, orders = _held(app)
+    assert deliveries == 1 and orders == {str(first): "not_shipped"}  # fetched, deduplicated
