@@ -24,10 +24,19 @@ ACCOUNTS = [("1101", "Kas & Bank", "CASH_BANK"), ("4102", "Pendapatan Ongkos Kir
             # receipt mode payout (docs/money.md): the marketplace balance and fee accounts
             ("1102", "Saldo Marketplace", "CASH_BANK"),
             ("6199", "Biaya Marketplace Lainnya", "EXPENSE"),
-            ("7101", "Pendapatan Subsidi Marketplace", "OTHER_INCOME")]
+            ("7101", "Pendapatan Subsidi Marketplace", "OTHER_INCOME"),
+            ("6101", "Biaya Komisi Marketplace", "EXPENSE"),
+            ("6102", "Biaya Layanan Marketplace", "EXPENSE"),
+            ("6103", "Biaya Pembayaran", "EXPENSE"),
+            ("6104", "Selisih Ongkos Kirim", "EXPENSE"),
+            ("6105", "Voucher Penjual", "EXPENSE")]
 #: (role, account, channel) receipt mode payout needs, mapped by the demo and the e2e tests
 PAYOUT_ACCOUNT_MAP = (("marketplace_balance", "1102", ""), ("other_fee", "6199", ""),
                       ("platform_subsidy", "7101", ""))
+#: one expense account per fee type (``jembatan accounts map``), seeded in every database
+FEE_ACCOUNT_MAP = (("commission_fee", "6101", ""), ("service_fee", "6102", ""),
+                   ("payment_fee", "6103", ""), ("shipping_difference", "6104", ""),
+                   ("seller_voucher", "6105", ""))
 
 
 @dataclass

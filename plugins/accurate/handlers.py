@@ -102,6 +102,14 @@ def post_sales_invoice(ctx: JobContext, order: Order, sales_order: Posted) -> Po
     if existing is not None:
         return existing
     accounts = order_accounts(ctx, connector, order)
+    books = order.books
+    if books.tax and not books.tax_inclusive and (
+            not accounts.taxes.taxable or accounts.taxes.inclusive):
+        raise PermanentError(
+            f"order {order.order_number} carries tax {books.tax} on top of its prices but the "
+            "link's invoices do not add tax",
+            fix=f"jembatan link set {ctx.link.id} --accounting-setting taxable=true "
+                "--accounting-setting inclusive_tax=false, then re-push")
     body = mapping.sales_invoice_body(order, accounts, sales_order.number)
     check_total(order, body, "sales invoice")
     posted = save_document(ctx, connector, order, SALES_INVOICE, body)

@@ -261,8 +261,10 @@ def sales_return_body(order: Order, accounts: OrderAccounts, invoice_number: str
     body = {**_header(order, SALES_RETURN, accounts, when), "returnType": "INVOICE",
             "invoiceNumber": invoice_number}
     refunded = _refunded_quantities(order)
-    if not refunded:
+    if not refunded and order.books.refund_total in (0, order.invoice_amount):
         return {**body, **_priced(order, accounts, None)}
+    if not refunded:
+        refunded = _units_worth(order, order.books.refund_total)
     lines, value = [], Decimal(0)
     for line, source in zip(_lines(order, accounts, None), order.lines, strict=True):
         quantity = min(refunded.get(source.sku, 0), source.quantity)
@@ -284,6 +286,23 @@ def sales_return_body(order: Order, accounts: OrderAccounts, invoice_number: str
         expenses.append({"accountNo": accounts.shipping_fee_account,
                          "expenseName": "Refund ongkos kirim", "expenseAmount": amount(gap)})
     return {**body, "detailItem": lines, "detailExpense": expenses}
+
+
+def _units_worth(order: Order, value: Decimal) -> dict[str, int]:
+    """Whole units, in line order, worth at least ``value``.
+
+    A refund given as an amount only (Ginee's ``sellerReturnRefundAmount``) returns that
+    much, the first units first; the return's discount brings it to the exact amount.
+    """
+    units: dict[str, int] = {}
+    for line in order.lines:
+        unit = line.total / line.quantity
+        for _ in range(line.quantity):
+            if value <= 0:
+                return units
+            units[line.sku] = units.get(line.sku, 0) + 1
+            value -= unit
+    return units
 
 
 def _refunded_quantities(order: Order) -> dict[str, int]:

@@ -22,6 +22,7 @@ from framework import (
     Order,
     OrderState,
     PermanentError,
+    ProviderAPIError,
     ReceiptMode,
     RecordKind,
     RecordStatus,
@@ -38,6 +39,7 @@ from .documents import (
     find_document,
     order_accounts,
     post_document,
+    save_document,
 )
 
 log = logging.getLogger(__name__)
@@ -143,17 +145,27 @@ def post_payout_receipt(ctx: JobContext, order: Order, invoice: Posted,
 
 
 def _correct(ctx: JobContext, order: Order, existing: Posted, body: dict) -> Posted:
-    """Save the receipt again under its id when its figures changed."""
+    """Replace the receipt when its figures changed: delete it, then save it anew.
+
+    An update by id cannot replace ``detailInvoice`` lines (they carry no line ids), so the
+    receipt is deleted (which reverts its journal) and saved again under the same number. A
+    crash in between leaves no receipt, and the retried job saves it: never two.
+    """
     connector = accurate(ctx)
-    held = existing.detail or connector.client.detail("sales-receipt", number=existing.number)
-    if held and _same_receipt(held, body):
-        return existing
-    saved = {**body, "id": (held or {}).get("id") or existing.accounting_id}
-    envelope = connector.client.save("sales-receipt", saved)
+    held = connector.client.detail("sales-receipt", number=existing.number)
+    if held is not None:
+        if _same_receipt(held, body):
+            return existing
+        try:
+            connector.client.delete("sales-receipt", number=existing.number)
+        except ProviderAPIError as error:
+            if error.code != "not_found":  # deleted by our earlier attempt whose answer was lost
+                raise
+    posted = save_document(ctx, connector, order, SALES_RECEIPT, body)
     ctx.record(RecordKind.ORDER, order.order_number, SALES_RECEIPT, RecordStatus.SUCCEEDED,
-               sent=saved, received={"d": envelope.d, "r": envelope.r},
+               sent=body, received={"id": posted.accounting_id, "number": posted.number},
                reason="corrected from the settlement import")
-    return existing
+    return posted
 
 
 def _same_receipt(held: dict, body: dict) -> bool:
