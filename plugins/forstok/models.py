@@ -123,7 +123,17 @@ class ForstokBundlePart(ForstokModel):
     item_price: OptionalMoney
 
 
-class ForstokItemLine(ForstokModel):
+class ForstokAmounts(ForstokModel):
+    """The money fields an order and each of its lines both carry (reference: "order and line")."""
+
+    total_price: OptionalMoney
+    discount_amount: OptionalMoney
+    voucher_amount: OptionalMoney
+    tax_price: OptionalMoney
+    shipping_provider: Text | None = None
+
+
+class ForstokItemLine(ForstokAmounts):
     """One ``item_lines[]`` entry: ONE UNIT of a SKU (a SKU bought twice is two lines)."""
 
     id: PlatformId | None = None
@@ -133,11 +143,6 @@ class ForstokItemLine(ForstokModel):
     note: Text | None = None
     price: OptionalMoney
     sale_price: OptionalMoney
-    total_price: OptionalMoney
-    discount_amount: OptionalMoney
-    voucher_amount: OptionalMoney
-    tax_price: OptionalMoney
-    shipping_provider: Text | None = None
     bundle_info: list[ForstokBundlePart] | None = None
 
     @property
@@ -175,7 +180,7 @@ class ForstokCourier(ForstokModel):
     booking_code: Text | None = None
 
 
-class ForstokOrder(ForstokModel):
+class ForstokOrder(ForstokAmounts):
     """An order as ``orders.json`` and ``orders/{id}.json`` return it (the reference's fields)."""
 
     id: PlatformId = Field(min_length=1)
@@ -193,13 +198,8 @@ class ForstokOrder(ForstokModel):
     address: ForstokAddress | None = None
     cashless: OptionalFlag
     shipping_price: OptionalMoney
-    shipping_provider: Text | None = None
     shipping_courier: ForstokCourier | None = None
     subtotal: OptionalMoney
-    discount_amount: OptionalMoney
-    voucher_amount: OptionalMoney
-    tax_price: OptionalMoney
-    total_price: OptionalMoney
     channel_rebate: OptionalMoney
     # the payout breakdown's fees: names assumed (``assumptions.FEE_FIELDS``) [A]
     service_fee: OptionalMoney
