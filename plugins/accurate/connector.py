@@ -83,21 +83,30 @@ class AccurateConnector(AccountingConnector):
                      self.client.iter_list("customer", ("id", "customerNo", "name"))]
         return accounts + customers
 
+    def _items(self, rows: Iterator[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], Product]]:
+        """Read item rows tolerantly: a row without a code or with a bad price is skipped."""
+        for row in rows:
+            try:
+                yield row, mapping.product_from_item(row)
+            except (KeyError, ValueError, ArithmeticError, TypeError) as error:
+                log.warning("skipping an unreadable Accurate item row %r: %r", row, error)
+
     def find_item_rows(self, skus: list[str]) -> dict[str, dict[str, Any]]:
         """Return Accurate's item rows for the given codes, keyed by code."""
         found: dict[str, dict[str, Any]] = {}
         unique = sorted(set(skus))
         for start in range(0, len(unique), LOOKUP_CHUNK):
             chunk = tuple(unique[start:start + LOOKUP_CHUNK])
-            for row in self.client.iter_list("item", ITEM_FIELDS,
-                                             filters={"no": Filter("EQUAL", chunk)}):
-                found[str(row["no"])] = row
+            rows = self.client.iter_list("item", ITEM_FIELDS,
+                                         filters={"no": Filter("EQUAL", chunk)})
+            for row, product in self._items(rows):
+                found[product.sku] = row
         return found
 
     def iter_items(self) -> Iterator[Product]:
         """Yield every Accurate item, 100 a page."""
-        for row in self.client.iter_list("item", ITEM_FIELDS):
-            yield mapping.product_from_item(row)
+        for _row, product in self._items(self.client.iter_list("item", ITEM_FIELDS)):
+            yield product
 
     def find_items(self, skus: list[str]) -> dict[str, Product]:
         """Return the items that already exist, keyed by SKU (item code)."""
@@ -155,7 +164,12 @@ class AccurateConnector(AccountingConnector):
         for row in self.client.iter_list("item", ("id", "no", "name", "quantity"),
                                          action="list-stock",
                                          extra={"warehouseName": warehouse}):
-            sku = str(row["no"])
-            if wanted is None or sku in wanted:
-                yield StockLevel(sku=sku, warehouse_id=warehouse,
-                                 quantity=int(mapping.money(row.get("quantity"))))
+            sku = str(row.get("no") or "")
+            if not sku or (wanted is not None and sku not in wanted):
+                continue
+            try:
+                quantity = int(mapping.money(row.get("quantity")))
+            except (ValueError, ArithmeticError) as error:
+                log.warning("skipping Accurate stock of %s: unreadable quantity (%r)", sku, error)
+                continue
+            yield StockLevel(sku=sku, warehouse_id=warehouse, quantity=quantity)
