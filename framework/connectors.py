@@ -99,6 +99,9 @@ class CommerceConnector(Connector):
     #: how far back the platform lists orders (``None``: no limit). A poll or backfill that
     #: starts earlier is clipped to it with a warning (what lies before cannot be listed).
     order_horizon: ClassVar[timedelta | None] = None
+    #: whether the platform signs its webhooks (``verify_webhook`` checks the signature).
+    #: A platform that does not (Ginee) is authenticated only by the link's secret URL token.
+    signs_webhooks: ClassVar[bool] = True
 
     @abstractmethod
     def iter_orders(
@@ -140,6 +143,8 @@ class CommerceConnector(Connector):
     @abstractmethod
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookHint:
         """Check a webhook's signature (constant time) and parse it into a hint.
+
+        A connector whose platform does not sign (``signs_webhooks`` false) only parses.
 
         Raises:
             PermanentError: the signature is missing or wrong, or the body is malformed.

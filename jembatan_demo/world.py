@@ -116,8 +116,8 @@ def _seed_store(store: Store, products: int, seed: int) -> None:
     store.shops = [emulator.add_shop(channel) for channel in ("SHOPEE", "TOKOPEDIA", "LAZADA")]
     emulator.seed_catalogue(products, seed=seed)
     for product in emulator.products():
-        for variant in product.get("variations") or product.get("variants") or []:
-            sku = variant.get("masterSku") or variant.get("sku")
+        for variant in product.get("variationBriefs") or product.get("variants") or []:
+            sku = variant.get("sku")
             price = variant.get("sellingPrice") or variant.get("price")
             if variant.get("pendingAction") or variant.get("pending_action"):
                 store.pending_sku = store.pending_sku or sku

@@ -1,9 +1,9 @@
 """``GineeConnector``: the core's view of one Ginee seller account.
 
-It composes the client (HTTP, paging), the mapping (JSON -> core models) and the webhook check,
-and adds what Ginee's limits demand: order windows split into 15-day requests and clipped to
-the 3-month horizon, details fetched by batches of 100, products streamed a page at a time
-with their prices and stock, stock written in batches of 100.
+It composes the client (HTTP, paging), the mapping (JSON -> core models) and the webhook
+reading, and adds what Ginee's limits demand: order windows of at most 15 days in whole
+seconds, clipped to the 3-month horizon; details fetched by batches of 100; products streamed
+a page at a time with their prices and per-warehouse stock; stock written 20 SKUs a call.
 """
 
 from __future__ import annotations
@@ -24,9 +24,16 @@ from framework.domain import ItemResult, Order, Product, Rejected, StockLevel, W
 from framework.errors import ConfigError, PermanentError, ProviderPermanentError
 
 from . import assumptions as A
-from .client import BATCH_GET_LIMIT, DEFAULT_BASE_URL, GineeClient, chunked
+from .client import (
+    BATCH_GET_LIMIT,
+    COUNTRIES,
+    DEFAULT_BASE_URL,
+    STOCK_UPDATE_MAX_ITEMS,
+    GineeClient,
+    chunked,
+)
 from .mapping import order_from_json, products_from_master, raw_text, stock_level
-from .models import GineeOrderSummary, GineePrice, GineeStockRow, GineeWarehouse
+from .models import GineeOrderRow, GineePrice, GineeStockRow, GineeWarehouse
 from .webhook import verify_webhook
 
 log = logging.getLogger(__name__)
@@ -81,6 +88,8 @@ class GineeConnector(CommerceConnector):
 
     name: ClassVar[str] = "ginee"
     title: ClassVar[str] = "Ginee"
+    #: Ginee does not sign webhooks: a delivery is authenticated only by the link's secret URL.
+    signs_webhooks: ClassVar[bool] = False
     #: one second short of 15 days: widening a window to whole seconds adds up to one.
     order_window: ClassVar[timedelta | None] = ORDER_WINDOW - timedelta(seconds=1)
     #: a little inside Ginee's horizon, so clock skew never turns a valid request invalid.
@@ -101,9 +110,9 @@ class GineeConnector(CommerceConnector):
                                   "access_key=env:GINEE_ACCESS_KEY --store-credential "
                                   "secret_key=env:GINEE_SECRET_KEY")
         country = str(link.settings.get("country") or "ID")
-        if country not in A.COUNTRIES:
+        if country not in COUNTRIES:
             raise ConfigError(f"Ginee link {link.link_id}: country {country!r} is not one of "
-                              f"{', '.join(A.COUNTRIES)}",
+                              f"{', '.join(COUNTRIES)}",
                               fix=f"jembatan link set {link.link_id} --store-setting country=ID")
         self.clock = clock or utc_now
         self._secret_key = str(link.credentials["secret_key"])
@@ -147,7 +156,7 @@ class GineeConnector(CommerceConnector):
         ids: list[str] = []
         for raw in summaries:
             try:
-                order_id = GineeOrderSummary.model_validate(raw).order_id
+                order_id = GineeOrderRow.model_validate(raw).order_id
             except ValidationError:
                 yield Rejected(kind="order", ref="?", reason="list-order row without orderId",
                                raw=raw_text(raw))
@@ -210,13 +219,18 @@ class GineeConnector(CommerceConnector):
 
     def _stock_by_sku(self, skus: list[str],
                       warehouse_id: str | None) -> dict[str, list[GineeStockRow]]:
+        # Ginee's stock list takes one warehouse per call [D]; without one, ask each in turn.
+        warehouse_ids = ([warehouse_id] if warehouse_id is not None
+                         else [w.id for w in self.list_warehouses()])
         stock: dict[str, list[GineeStockRow]] = defaultdict(list)
-        for row in self._stock_rows(warehouse_id=warehouse_id, skus=skus):
-            stock[row.sku].append(row)
+        for each in warehouse_ids:
+            for row in self._stock_rows(each, skus):
+                stock[row.sku].append(row)
         return stock
 
-    def _stock_rows(self, **filters: Any) -> Iterator[GineeStockRow]:
-        for raw in self.client.stock_rows(**filters):
+    def _stock_rows(self, warehouse_id: str,
+                    skus: list[str] | None = None) -> Iterator[GineeStockRow]:
+        for raw in self.client.stock_rows(warehouse_id, skus):
             try:
                 yield GineeStockRow.model_validate(raw)
             except ValidationError:
@@ -230,17 +244,18 @@ class GineeConnector(CommerceConnector):
         return [Warehouse(id=row.id, name=row.name) for row in rows]
 
     def read_stock(self, warehouse_id: str) -> Iterator[StockLevel]:
-        """Yield on-hand (``warehouseStock``) per master SKU in one warehouse."""
-        for row in self._stock_rows(warehouse_id=warehouse_id):
+        """Yield on-hand (``warehouseInventory.warehouseStock``) per master SKU in one warehouse."""
+        for row in self._stock_rows(warehouse_id):
             if row.warehouse_id == warehouse_id:
                 yield stock_level(row)
 
     def set_stock(self, warehouse_id: str, levels: list[StockLevel]) -> list[ItemResult]:
-        """Overwrite on-hand stock of the listed SKUs, 100 per call; one result per SKU.
+        """Overwrite on-hand stock of the listed SKUs, 20 per call [D]; one result per SKU.
 
         A level for another warehouse is refused without a call. A batch Ginee refuses as a
-        whole (a permanent error) fails each of its SKUs with Ginee's message; transient and
-        credential errors propagate so the runner retries or asks for a fix.
+        whole (a permanent error) is retried one SKU a call, so one bad SKU fails alone with
+        Ginee's message; transient and credential errors propagate so the runner retries or
+        asks for a fix.
         """
         results: list[ItemResult] = []
         mine = []
@@ -250,7 +265,7 @@ class GineeConnector(CommerceConnector):
                     f"level is for warehouse {level.warehouse_id}, not {warehouse_id}")))
             else:
                 mine.append(level)
-        for batch in chunked(mine, A.STOCK_UPDATE_MAX_ITEMS):
+        for batch in chunked(mine, STOCK_UPDATE_MAX_ITEMS):
             results.extend(self._set_batch(warehouse_id, batch))
         return results
 
@@ -258,48 +273,68 @@ class GineeConnector(CommerceConnector):
         try:
             data = self.client.update_stock(warehouse_id, [(lv.sku, lv.quantity) for lv in batch])
         except ProviderPermanentError as exc:
-            return [ItemResult(sku=level.sku, ok=False, message=str(exc)) for level in batch]
-        return _item_results(batch, data or {})
+            if len(batch) == 1:
+                return [ItemResult(sku=batch[0].sku, ok=False, message=str(exc))]
+            log.warning("Ginee refused a stock batch (%s); retrying its %d SKUs one by one",
+                        exc, len(batch))
+            return [result for level in batch
+                    for result in self._set_batch(warehouse_id, [level])]
+        return _item_results(batch, data if isinstance(data, dict) else {})
 
     # ---------------------------------------------------------------- webhooks
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookHint:
-        """Check ``X-Ginee-Signature`` in constant time and return the delivery's hint.
+        """Read a delivery ``{id, entity, action, createAt, payload}`` into a hint.
+
+        Ginee does not sign its webhooks [D: none shown], so nothing here proves who sent
+        it (``signs_webhooks`` is false; the per-link secret URL is the core's check): the
+        hint only says which order to fetch, and the order is fetched before acting.
 
         Raises:
-            PermanentError: forged, stale or malformed delivery.
+            PermanentError: the body is malformed or not an order event.
         """
-        return verify_webhook(self._secret_key, headers, body, self.clock())
+        return verify_webhook(body)
 
 
 def _variation_keys(page: list[Any]) -> tuple[list[str], list[str]]:
-    """Collect master variation ids and SKUs of a page, tolerating malformed rows."""
+    """Collect a page's master variation ids and SKUs, tolerating malformed rows.
+
+    They are ``variationBriefs[].id`` and ``.sku`` [D].
+    """
     ids: list[str] = []
     skus: list[str] = []
     for product in page:
-        variations = product.get(A.PRODUCT_VARIATIONS) if isinstance(product, dict) else None
-        for variation in variations if isinstance(variations, list) else ():
-            if not isinstance(variation, dict):
+        briefs = product.get("variationBriefs") if isinstance(product, dict) else None
+        for brief in briefs if isinstance(briefs, list) else ():
+            if not isinstance(brief, dict):
                 continue
-            if isinstance(variation.get("masterVariationId"), str):
-                ids.append(variation["masterVariationId"])
-            if isinstance(variation.get("masterSku"), str):
-                skus.append(variation["masterSku"])
+            if isinstance(brief.get("id"), str):
+                ids.append(brief["id"])
+            if isinstance(brief.get("sku"), str):
+                skus.append(brief["sku"])
     return ids, skus
 
 
 def _item_results(batch: list[StockLevel], data: dict[str, Any]) -> list[ItemResult]:
-    succeeded = {row.get("masterSku") for row in data.get("successList") or []
-                 if isinstance(row, dict)}
-    failed = {row.get("masterSku"): str(row.get("message") or "refused by Ginee")
-              for row in data.get("failedList") or [] if isinstance(row, dict)}
+    """Read set-stock's ``data.stockList[]`` [D]: a SKU listed with the asked on-hand is set."""
+    answered: dict[Any, Any] = {row.get("masterSku"): row.get("warehouseStock")
+                                for row in data.get("stockList") or [] if isinstance(row, dict)}
     results = []
     for level in batch:
-        if level.sku in failed:
-            results.append(ItemResult(sku=level.sku, ok=False, message=failed[level.sku]))
-        elif level.sku in succeeded:
-            results.append(ItemResult(sku=level.sku, ok=True))
-        else:
+        if level.sku not in answered:
             results.append(ItemResult(sku=level.sku, ok=False,
                                       message="Ginee reported no result for this SKU"))
+        elif answered[level.sku] is not None and _int(answered[level.sku]) != level.quantity:
+            results.append(ItemResult(sku=level.sku, ok=False, message=(
+                f"Ginee answered on-hand {answered[level.sku]} for {level.sku}, "
+                f"not {level.quantity}")))
+        else:
+            results.append(ItemResult(sku=level.sku, ok=True))
     return results
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

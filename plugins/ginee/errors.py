@@ -1,8 +1,9 @@
 """Ginee's error answers, sorted by ONE table into what the runner does.
 
-Ginee wraps every answer in ``{code, message, data, extra}``; success is ``code == "SUCCESS"``
-and failures often come with HTTP 200 [C], so the envelope code decides first and the HTTP
-status only when the body carries no code (a proxy's 502, a truncated answer).
+Ginee wraps every answer in ``{code, message, data, extra, transactionId, pricingStrategy}``;
+success is ``code == "SUCCESS"`` and failures usually come with HTTP 200 [D, C], so the
+envelope code decides, and the HTTP status when the body carries no code (a proxy's 502, a
+truncated answer). The error keeps Ginee's message and its ``transactionId`` as request id.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from framework.errors import ErrorAction, ProviderAPIError, provider_error
 PROVIDER = "ginee"
 MALFORMED_ANSWER = "MALFORMED_ANSWER"
 
-#: envelope code -> action. Unknown codes fail permanently: retrying an answer we do not
-#: understand only delays the operator seeing Ginee's message.
+#: envelope code -> action [reference "Envelope and error codes"]. Unknown codes fail the
+#: single call permanently (logged with code, message and transactionId): retrying an answer
+#: we do not understand only delays the operator seeing Ginee's message.
 ERROR_MAP: dict[str, ErrorAction] = {
-    "TOO_MANY_REQUESTS": ErrorAction.RETRY,
-    "SYSTEM_ERROR": ErrorAction.RETRY,
-    "INVALID_PARAMETER": ErrorAction.FAIL,
-    "SIGNATURE_ERROR": ErrorAction.CONFIG,
+    "PARAMETER_ERROR": ErrorAction.FAIL,  # [D] permanent, fix the request
+    "BUSINESS_ERROR": ErrorAction.FAIL,  # [D] permanent for that order
+    "ERROR": ErrorAction.FAIL,  # [D] permanent unless retried by hand (5xx: retried)
+    "IAM_FAILED": ErrorAction.CONFIG,  # [C1] bad access key or signature
+    "SERVICE_BUSY": ErrorAction.RETRY,  # [C1] overload, retry with backoff
     # jembatan's own code for an answer that is not Ginee's JSON envelope at all (a proxy's
     # page, a cut-off body): worth another try.
     MALFORMED_ANSWER: ErrorAction.RETRY,
@@ -40,11 +43,15 @@ FIXES: dict[ErrorAction, str] = {
 
 
 def action_for(code: str | None, status_code: int) -> ErrorAction:
-    """Return the runner's action for an answer's envelope code or HTTP status."""
+    """Return the runner's action for an answer's envelope code or HTTP status.
+
+    A 5xx or 429 is retried whatever code it carries (clients back off on both [C]);
+    otherwise the envelope code decides, and the HTTP status only when there is none.
+    """
+    if status_code >= 500 or status_code == 429:
+        return ErrorAction.RETRY
     if code is not None:
         return ERROR_MAP.get(code, ErrorAction.FAIL)
-    if status_code >= 500:
-        return ErrorAction.RETRY
     return HTTP_STATUS_MAP.get(status_code, ErrorAction.FAIL)
 
 

@@ -8,17 +8,38 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
-from framework.domain import Order, OrderLine, OrderState, Product, Rejected, StockLevel
+from framework.domain import (
+    Fee,
+    FeeType,
+    Order,
+    OrderLine,
+    OrderMoney,
+    OrderState,
+    PlatformDiscount,
+    PlatformDiscountType,
+    Product,
+    Refund,
+    Rejected,
+    StockLevel,
+)
 from framework.errors import PermanentError
 
-from .models import GineeMasterProduct, GineeOrder, GineeOrderItem, GineeStockRow, GineeVariation
+from . import assumptions as A
+from .models import (
+    GineeMasterProduct,
+    GineeOrder,
+    GineeOrderItem,
+    GineeStockRow,
+    GineeVariationBrief,
+)
 
-#: Ginee order status -> canonical state; covers every status of the reference, [C] and [A].
+#: Ginee order status -> canonical state: the Dictionary's statuses [D] plus ``COMPLETED``,
+#: which only one client uses [C1]. An unknown status is refused (kept raw, never acted on).
 STATUS_MAP: dict[str, OrderState] = {
     "PENDING_PAYMENT": OrderState.WAITING_PAYMENT,
     "PARTIALLY_PAID": OrderState.WAITING_PAYMENT,
@@ -30,6 +51,29 @@ STATUS_MAP: dict[str, OrderState] = {
     "CANCELLED": OrderState.CANCELLED,
     "RETURNED": OrderState.RETURNED,
 }
+
+#: Ginee channel code [D Dictionary] -> the canonical channel jembatan maps accounts by (the
+#: same words Forstok's channel names give). An unlisted ``X_ID`` code reads as ``X``.
+CHANNELS: dict[str, str] = {
+    "SHOPEE_ID": "SHOPEE", "LAZADA_ID": "LAZADA", "TOKOPEDIA_ID": "TOKOPEDIA",
+    "BUKALAPAK_ID": "BUKALAPAK", "BLIBLI_ID": "BLIBLI", "TIKI_ID": "TIKI",
+    "TIKTOK_ID": "TIKTOK", "SHOPIFY_ID": "SHOPIFY", "WOO_COMMERCE_ID": "WOOCOMMERCE",
+    "ZALORA_ID": "ZALORA", "AKULAKU_ID": "AKULAKU", "GENIE_MASTER": "GINEE",
+    "MANUAL_ID": "MANUAL",
+}
+
+
+def canonical_channel(code: str) -> str:
+    """Return the canonical channel of a Ginee channel code (``SHOPEE_ID`` -> ``SHOPEE``)."""
+    code = code.strip().upper()
+    if code in CHANNELS:
+        return CHANNELS[code]
+    return code.removesuffix("_ID") or code
+
+
+CENT = Decimal("0.01")
+#: states in which ``closeAt`` is the delivery (completion) time.
+DELIVERED_STATES = frozenset({OrderState.DELIVERED, OrderState.COMPLETED})
 
 
 def canonical_state(platform_status: str) -> OrderState:
@@ -92,38 +136,101 @@ def order_from_json(raw: Any) -> Order | Rejected:
 
 
 def order_from_model(order: GineeOrder) -> Order:
-    """Map a validated Ginee order to the canonical ``Order``.
+    """Map a validated Ginee order to the canonical ``Order`` (money in ``Order.money``).
 
     Raises:
-        PermanentError: the status is unknown or an item has no price.
+        PermanentError: the status is unknown or an item has no master SKU or price.
         pydantic.ValidationError: the canonical model refuses a value.
     """
+    state = canonical_state(order.order_status)
+    money = order_money(order)
     return Order(
         external_id=order.order_id,
         order_number=order.external_order_sn or order.external_order_id or order.order_id,
-        channel=order.channel.upper(),
+        channel=canonical_channel(order.channel),
         shop_id=order.shop_id,
-        state=canonical_state(order.order_status),
+        state=state,
         platform_status=order.order_status,
         warehouse_id=order.warehouse_id,
         lines=tuple(_line(item) for item in order.items),
-        shipping_fee=order.shipping_fee,
-        discount=order.discount,
+        shipping_fee=money.shipping_charged,
+        discount=money.seller_discount,
         total=order.total_amount,
-        currency=order.currency,
+        currency=order.currency or "IDR",
         payment_method=order.payment_method,
         created_at=order.create_at,
-        updated_at=order.update_at,
+        updated_at=order.last_update_at,
         paid_at=order.pay_at,
+        delivered_at=order.close_at if state in DELIVERED_STATES else None,
+        money=money,
     )
 
 
 def _line(item: GineeOrderItem) -> OrderLine:
-    unit_price = item.unit_price if item.unit_price is not None else item.list_price
-    if unit_price is None:
-        raise PermanentError(f"item {item.master_sku} has no price")
-    return OrderLine(sku=item.master_sku, name=item.product_name, quantity=item.quantity,
-                     unit_price=unit_price, discount=item.discount)
+    """One line at the seller's price; what the line lost to seller discounts is its discount.
+
+    ``actualTotalPrice`` is what the line sells for [C1]; ``originalPrice`` the list price. A
+    gift line is booked at zero [C1 isGift].
+    """
+    sku = item.master_sku
+    if not sku:
+        raise PermanentError(f"item {item.sku or item.item_id or '?'} has no masterSku: "
+                             "the channel SKU is not bound to a master product in Ginee",
+                             fix="bind the channel SKU to a master SKU in Ginee, then re-push")
+    name = item.product_name or sku
+    if item.variation_name:
+        name = f"{name} - {item.variation_name}"
+    if item.is_gift:
+        return OrderLine(sku=sku, name=name, quantity=item.quantity, unit_price=Decimal(0))
+    total = item.actual_total_price
+    if total is None and item.actual_price is not None:
+        total = item.actual_price * item.quantity
+    unit = item.original_price if item.original_price is not None else item.actual_price
+    if total is None:
+        if unit is None:
+            raise PermanentError(f"item {sku} has no price")
+        total = unit * item.quantity
+    if unit is None or unit * item.quantity < total:
+        # no list price, or one below what the line sold for: the sold price per unit, rounded
+        # up to the cent so that the line's discount (never negative) absorbs the rounding
+        unit = (total / item.quantity).quantize(CENT, rounding=ROUND_CEILING)
+    return OrderLine(sku=sku, name=name, quantity=item.quantity, unit_price=unit,
+                     discount=unit * item.quantity - total)
+
+
+def order_money(order: GineeOrder) -> OrderMoney:
+    """Return the canonical money pieces of an order from its ``paymentInfo``.
+
+    Following the reference's booking recipe and net-payout estimate [A]: the seller voucher
+    is the seller's order discount; platform vouchers, discounts and coins are platform-funded
+    cuts (``totalAmount`` is assumed net of them); commission, service and card fees, a final
+    shipping cost above what the buyer paid, and seller-funded coin cashback are fees; the
+    return refund is a refund. ``insuranceFee`` and ``totalDiscounts`` stay on the Ginee model
+    only (who bears the insurance is not known; ``totalDiscounts`` repeats the pieces).
+    """
+    pay = order.payment
+    shipping_final = pay.final_shipping_fee if "final_shipping_fee" in pay.model_fields_set \
+        else None
+    cuts = [PlatformDiscount(type=kind, amount=amount, label=label)
+            for kind, amount, label in (
+                (PlatformDiscountType.VOUCHER, pay.voucher_platform, "voucherPlatform"),
+                (PlatformDiscountType.DISCOUNT, pay.discount_platform, "discountPlatform"),
+                (PlatformDiscountType.COINS, pay.coin, "coin")) if amount > 0]
+    difference = (shipping_final or Decimal(0)) - pay.total_shipping_fee
+    fees = [Fee(type=kind, amount=amount, label=label) for kind, amount, label in (
+        (FeeType.COMMISSION, pay.commission_fee, "commissionFee"),
+        (FeeType.SERVICE, pay.service_fee, "serviceFee"),
+        (FeeType.PAYMENT, pay.credit_card_service_fee, "creditCardServiceFee"),
+        (FeeType.SHIPPING_DIFFERENCE, max(difference, Decimal(0)), "finalShippingFee"),
+        (FeeType.SELLER_VOUCHER, pay.coin_cash_back, "coinCashBack")) if amount > 0]
+    refunds = [Refund(amount=pay.seller_return_refund_amount,
+                      reason="sellerReturnRefundAmount")] \
+        if pay.seller_return_refund_amount > 0 else []
+    return OrderMoney(
+        seller_discount=pay.voucher_seller, platform_discounts=tuple(cuts),
+        shipping_charged=pay.total_shipping_fee, shipping_final=shipping_final,
+        cashless=A.CASHLESS, tax=pay.taxation_fee, tax_inclusive=A.TAX_INCLUSIVE,
+        fees=tuple(fees), refunds=tuple(refunds), stated_net=order.seller_total_amount)
 
 
 def variant_name(product_name: str, options: Sequence[str]) -> str:
@@ -138,14 +245,14 @@ def products_from_master(
     stock: Mapping[str, Sequence[GineeStockRow]],
     warehouse_id: str | None = None,
 ) -> Iterator[Product | Rejected]:
-    """Yield one ``Product`` per variant of a master product (``Rejected`` when incomplete).
+    """Yield one ``Product`` per ``variationBriefs[]`` entry (``Rejected`` when incomplete).
 
     Args:
         raw: the master product row as Ginee sent it.
         prices: selling price per master variation id.
         stock: warehouse stock rows per master SKU.
         warehouse_id: count stock in this warehouse; ``None`` takes the first warehouse in
-            which the SKU has a stock row (Ginee lists rows in warehouse order).
+            which the SKU has a stock row.
     """
     data = _as_object(raw)
     try:
@@ -155,39 +262,39 @@ def products_from_master(
         yield Rejected(kind="product", ref=ref, raw=raw_text(raw),
                        reason=f"cannot read Ginee master product: {describe_validation(exc)}")
         return
-    if not product.variations:
+    if not product.variation_briefs:
         yield Rejected(kind="product", ref=product.product_id, raw=raw_text(raw),
                        reason="master product has no variations")
-    for variation in product.variations:
+    for variation in product.variation_briefs:
         yield _product(product, variation, prices, stock, warehouse_id)
 
 
 def _product(
     product: GineeMasterProduct,
-    raw: dict[str, Any],
+    raw: Any,
     prices: Mapping[str, Decimal],
     stock: Mapping[str, Sequence[GineeStockRow]],
     warehouse_id: str | None,
 ) -> Product | Rejected:
     try:
-        variation = GineeVariation.model_validate(raw)
+        variation = GineeVariationBrief.model_validate(raw)
     except ValidationError as exc:
-        ref = str(raw.get("masterSku") or raw.get("masterVariationId") or product.product_id)
+        ref = str(raw.get("sku") or raw.get("id") or product.product_id) \
+            if isinstance(raw, dict) else product.product_id
         return Rejected(kind="product", ref=ref, raw=raw_text(raw),
                         reason=f"incomplete variant of {product.name!r}: "
                                f"{describe_validation(exc)}")
-    price = prices.get(variation.master_variation_id)
+    price = prices.get(variation.id)
     if price is None:
-        return Rejected(kind="product", ref=variation.master_sku, raw=raw_text(raw),
-                        reason=f"variant {variation.master_sku} has no selling price")
-    row = _stock_row(stock.get(variation.master_sku, ()), warehouse_id)
+        return Rejected(kind="product", ref=variation.sku, raw=raw_text(raw),
+                        reason=f"variant {variation.sku} has no selling price")
+    row = _stock_row(stock.get(variation.sku, ()), warehouse_id)
     return Product(
-        sku=variation.master_sku,
+        sku=variation.sku,
         name=variant_name(product.name, variation.option_values),
         price=price,
         warehouse_id=row.warehouse_id if row else warehouse_id,
-        available=row.available_stock if row else 0,
-        pending_action=variation.pending_action,
+        available=row.inventory.available_stock if row else 0,
         parent_name=product.name,
     )
 
@@ -201,4 +308,5 @@ def _stock_row(rows: Sequence[GineeStockRow], warehouse_id: str | None) -> Ginee
 
 def stock_level(row: GineeStockRow) -> StockLevel:
     """Return the on-hand (warehouse) stock of one stock row."""
-    return StockLevel(sku=row.sku, warehouse_id=row.warehouse_id, quantity=row.warehouse_stock)
+    return StockLevel(sku=row.sku, warehouse_id=row.warehouse_id,
+                      quantity=row.inventory.warehouse_stock)

@@ -1,8 +1,7 @@
-"""Ginee's request and webhook signatures.
+"""Ginee's request signature [D; C: four independent implementations].
 
-Requests [C]: ``Authorization: <accessKey>:<Base64(HMAC-SHA256(secretKey, METHOD$URI$))>``,
-where URI is the path only and the body is not signed. Webhooks [A]:
-``X-Ginee-Signature: Base64(HMAC-SHA256(secretKey, raw body))``.
+``Authorization: <accessKey>:<Base64(HMAC-SHA256(secretKey, METHOD$URI$))>``, where URI is the
+path only and the body is not signed. Ginee's webhooks carry no signature (see webhook.py).
 """
 
 from __future__ import annotations
@@ -42,8 +41,3 @@ def authorization_valid(header: str | None, keys: dict[str, str], method: str, u
     if secret_key is None:
         return False
     return signature_matches(given, request_signature(secret_key, method, uri))
-
-
-def webhook_signature(secret_key: str, body: bytes) -> str:
-    """Return the ``X-Ginee-Signature`` value for a webhook body."""
-    return sign_base64(secret_key, body)

@@ -1,8 +1,10 @@
 """``GineeEmulator``: Ginee's OpenAPI served locally, faithful to the reference notes.
 
-Every platform path checks the ``Authorization`` signature and ``X-Advai-Country``, meters 10
-requests per second per access key (HTTP 429 ``TOO_MANY_REQUESTS``), and answers in Ginee's
-``{code, message, data, extra}`` envelope. The Python API (``add_shop``, ``create_order``,
+Every platform path checks the ``Authorization`` signature (``IAM_FAILED``) and
+``X-Advai-Country``, meters 10 requests per second per access key (``SERVICE_BUSY``), and
+answers in Ginee's envelope ``{code, message, data, extra, transactionId, pricingStrategy}``,
+unknown paths included. Webhooks go out unsigned as ``{id, entity, action, createAt,
+payload}``. The Python API (``add_shop``, ``create_order``,
 ``advance_order``...) is mirrored as ``POST /_emulator/<action>`` JSON routes so another process
 (``jembatan demo``) can drive an emulator started with ``jembatan emulator ginee``.
 """
@@ -17,14 +19,18 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
-from framework.emulation import Emulator, RequestMeter, WebhookOutbox
+from framework.emulation import Emulator, FaultMiddleware, RequestMeter, WebhookOutbox
 
 from .. import assumptions as A
-from ..signing import authorization_valid, webhook_signature
+from ..client import json_number
+from ..signing import authorization_valid
+from .orders import webhook_body
 from .queries import QUERIES, Query
 from .state import EmulatorError, GineeStore, iso, parse_time
 
@@ -34,6 +40,8 @@ CONTROL_ACTIONS = (
     "progress_orders", "tamper_order", "set_webhook", "flush_webhooks", "stock",
     "seed_catalogue", "orders", "products", "credentials", "advance_clock",
 )
+#: the envelope's ``pricingStrategy``: every call is free at present [D].
+PRICING_STRATEGY = "FREE"
 
 
 def _system_clock() -> datetime:
@@ -42,18 +50,20 @@ def _system_clock() -> datetime:
 
 def envelope(code: str, message: str, data: Any = None, *, status: int = 200,
              headers: dict[str, str] | None = None) -> Response:
-    """Return Ginee's envelope as a response (money kept exact, as strings)."""
-    body = json.dumps({"code": code, "message": message, "data": data, "extra": None},
-                      default=str, ensure_ascii=False)
-    return Response(body, status_code=status, media_type="application/json",
-                    headers={"X-Request-Id": uuid.uuid4().hex, **(headers or {})})
+    """Return Ginee's envelope as a response (amounts as JSON numbers) [D]."""
+    body = json.dumps({"code": code, "message": message, "data": data, "extra": None,
+                       "transactionId": uuid.uuid4().hex[:16],
+                       "pricingStrategy": PRICING_STRATEGY},
+                      default=json_number, ensure_ascii=False)
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
-def error_response(code: str, message: str) -> Response:
+def error_response(code: str, message: str, status: int | None = None) -> Response:
     """Return a failure envelope with the HTTP status Ginee uses for ``code``."""
     headers = ({"Retry-After": str(A.RETRY_AFTER_SECONDS)}
-               if code == "TOO_MANY_REQUESTS" else None)
-    return envelope(code, message, status=A.HTTP_STATUS_OF_CODE.get(code, 200), headers=headers)
+               if code == "SERVICE_BUSY" else None)
+    return envelope(code, message, headers=headers,
+                    status=status or A.HTTP_STATUS_OF_CODE.get(code, 200))
 
 
 class GineeEmulator(Emulator):
@@ -80,6 +90,7 @@ class GineeEmulator(Emulator):
         self.outbox: WebhookOutbox | None = None
         self.webhook_url: str | None = None
         self._seed = seed
+        self._notifications = 0
         #: ``(path, body)`` of every API request answered, for tests to count calls and sizes.
         self.requests_seen: list[tuple[str, dict[str, Any]]] = []
 
@@ -93,6 +104,21 @@ class GineeEmulator(Emulator):
                    for action in CONTROL_ACTIONS]
         return [*api, *control]
 
+    @property
+    def app(self) -> ASGIApp:
+        """The ASGI app; an unknown path or method answers Ginee's JSON envelope [A]."""
+        if self._app is None:
+            starlette = Starlette(routes=[*self.routes(), *self._control_routes()],
+                                  exception_handlers={404: self._not_found,
+                                                      405: self._not_found})
+            self._app = FaultMiddleware(starlette, self)
+        return self._app
+
+    async def _not_found(self, request: Request, exc: Exception) -> Response:
+        return error_response(A.NOT_FOUND_CODE,
+                              A.MESSAGES["not_found"].format(path=request.url.path),
+                              status=A.NOT_FOUND_STATUS)
+
     def credentials(self) -> dict[str, Any]:
         """Return what a client needs: base URL, keys, country (also as link settings)."""
         settings = {"base_url": self.base_url, "country": self.country}
@@ -101,12 +127,12 @@ class GineeEmulator(Emulator):
                 "settings": settings, "credentials": keys}
 
     def rate_limit_response(self) -> Response:
-        """Return Ginee's 429 ``TOO_MANY_REQUESTS`` answer."""
-        return error_response("TOO_MANY_REQUESTS", A.MESSAGES["rate_limit"])
+        """Return Ginee's overload answer, ``SERVICE_BUSY`` [C1]."""
+        return error_response("SERVICE_BUSY", A.MESSAGES["busy"])
 
     def server_error_response(self) -> Response:
-        """Return Ginee's 500 ``SYSTEM_ERROR`` answer."""
-        return error_response("SYSTEM_ERROR", A.MESSAGES["system"])
+        """Return an internal failure: HTTP 500 with code ``ERROR`` [A]."""
+        return error_response(A.SERVER_ERROR_CODE, A.MESSAGES["system"], status=500)
 
     def state(self) -> dict[str, Any]:
         """Return everything the emulator holds, JSON-able."""
@@ -127,7 +153,7 @@ class GineeEmulator(Emulator):
             header = request.headers.get("authorization")
             if not authorization_valid(header, {self.access_key: self.secret_key},
                                        request.method, request.url.path):
-                return error_response("SIGNATURE_ERROR", A.MESSAGES["signature"])
+                return error_response("IAM_FAILED", A.MESSAGES["signature"])
             key = str(header).partition(":")[0]
             if not self.meter.enter(key):
                 return self.rate_limit_response()
@@ -139,13 +165,13 @@ class GineeEmulator(Emulator):
 
     def _answer(self, query: Query, request: Request, raw: bytes) -> Response:
         if request.headers.get("x-advai-country") != self.country:
-            return error_response("INVALID_PARAMETER", A.MESSAGES["country"])
+            return error_response("PARAMETER_ERROR", A.MESSAGES["country"])
         try:
-            body = json.loads(raw or b"{}")
+            body = json.loads(raw or b"{}", parse_float=Decimal)
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            return error_response("INVALID_PARAMETER", A.MESSAGES["body"])
+            return error_response("PARAMETER_ERROR", A.MESSAGES["body"])
         try:
             with self.lock:
                 self.requests_seen.append((request.url.path, body))
@@ -184,7 +210,7 @@ class GineeEmulator(Emulator):
 
     def seed_example(self) -> None:
         """Two shops, two warehouses and 30 SKUs of products with variants."""
-        for channel in ("SHOPEE", "TOKOPEDIA"):
+        for channel in ("SHOPEE_ID", "TOKOPEDIA_ID"):
             self.add_shop(channel)
         for name in ("Gudang Jakarta", "Gudang Surabaya"):
             self.add_warehouse(name)
@@ -198,20 +224,28 @@ class GineeEmulator(Emulator):
     def create_order(  # noqa: PLR0913 - mirrors GineeStore.create_order
         self, shop_id: str, warehouse_id: str, lines: Iterable[Sequence[Any]],
         status: str = "PAID", shipping_fee: Any = 0, discount: Any = 0,
-        created_at: datetime | str | None = None,
+        created_at: datetime | str | None = None, payment: dict[str, Any] | None = None,
+        cod: bool = False,
     ) -> str:
-        """Create an order from ``(sku, qty, unit_price)`` lines; return its ``orderId``."""
+        """Create an order, queue its CREATE webhook; return its ``orderId``.
+
+        Lines are ``(sku, qty, unit_price[, line_discount[, is_gift]])``; see
+        ``GineeStore.create_order`` for the rest.
+        """
         when = parse_time(created_at) if isinstance(created_at, str) else created_at
         with self.lock:
-            return self.store.create_order(shop_id, warehouse_id, lines, status,
-                                           Decimal(str(shipping_fee)), Decimal(str(discount)),
-                                           when)
+            order_id = self.store.create_order(shop_id, warehouse_id, lines, status,
+                                               Decimal(str(shipping_fee)),
+                                               Decimal(str(discount)), when, payment, cod)
+            payload = self.store.records[order_id].payload
+        self._queue_webhook("CREATE", payload)
+        return order_id
 
     def advance_order(self, order_id: str, status: str) -> None:
-        """Move an order to ``status`` now, and queue a signed webhook if a URL is set."""
+        """Move an order to ``status`` now, and queue its UPDATE webhook if a URL is set."""
         with self.lock:
             payload = self.store.advance_order(order_id, status)
-        self._queue_webhook(payload)
+        self._queue_webhook("UPDATE", payload)
 
     def progress_orders(self) -> list[str]:
         """Move every open order one status along the happy path (webhooks queued)."""
@@ -219,7 +253,7 @@ class GineeEmulator(Emulator):
             moved = self.store.progress_orders()
             payloads = [self.store.records[order_id].payload for order_id in moved]
         for payload in payloads:
-            self._queue_webhook(payload)
+            self._queue_webhook("UPDATE", payload)
         return moved
 
     def tamper_order(self, order_id: str, **changes: Any) -> None:
@@ -259,17 +293,23 @@ class GineeEmulator(Emulator):
         """Deliver every queued webhook now; return how many the receiver accepted."""
         return self.outbox.flush() if self.outbox else 0
 
-    def webhook_body(self, payload: dict[str, Any]) -> bytes:
-        """Return the webhook body Ginee would send for an order's current status."""
-        return json.dumps({"type": A.WEBHOOK_TYPE, "orderId": payload["orderId"],
-                           "orderStatus": payload["orderStatus"],
-                           "updateAt": payload["updateAt"],
-                           "shopId": payload["shopId"]}).encode()
+    def webhook_body(self, payload: dict[str, Any], action: str = "UPDATE") -> bytes:
+        """Return a new notification ``{id, entity, action, createAt, payload}`` [D].
 
-    def _queue_webhook(self, payload: dict[str, Any]) -> None:
+        It describes the order's current state; each call is a new notification with its own
+        ``id`` (a re-delivery repeats the bytes, and so the ``id``).
+        """
+        with self.lock:
+            self._notifications += 1
+            number = self._notifications
+            now = self.store.now()
+        notification_id = f"GENIE{self._seed or 0:04d}{number:012d}"
+        return json.dumps(webhook_body(notification_id, action, payload, now),
+                          default=json_number).encode()
+
+    def _queue_webhook(self, action: str, payload: dict[str, Any]) -> None:
         if self.outbox is None or self.webhook_url is None:
             return
-        body = self.webhook_body(payload)
-        headers = {"Content-Type": "application/json",
-                   A.WEBHOOK_SIGNATURE_HEADER: webhook_signature(self.secret_key, body)}
-        self.outbox.deliver(self.webhook_url, body, headers)
+        # Unsigned [D]: the body proves nothing; the receiver fetches the order to act.
+        self.outbox.deliver(self.webhook_url, self.webhook_body(payload, action),
+                            {"Content-Type": "application/json"})

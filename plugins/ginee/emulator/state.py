@@ -1,8 +1,9 @@
 """What the Ginee emulator holds (shops, warehouses, catalogue, stock, orders) and its Python API.
 
 The store knows nothing of HTTP: ``app.py`` checks signatures, limits and envelopes, then calls
-the ``q_*`` queries here, which raise ``EmulatorError`` with Ginee's code and message. Tests and
-``jembatan demo`` drive it through the ``GineeEmulator`` methods that wrap this class.
+the queries of ``queries.py``, which raise ``EmulatorError`` with Ginee's code and message.
+Orders are held in the documented detail shape (``orders.py`` builds them); tests and
+``jembatan demo`` drive the store through the ``GineeEmulator`` methods that wrap this class.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from .. import assumptions as A
 from .catalogue import seed_products
+from .orders import apply_status_fields, build_order, channel_code, iso
 
 #: statuses in which Ginee has taken the goods out of the warehouse.
 DEDUCTED = frozenset({"READY_TO_SHIP", "SHIPPING", "DELIVERED", "COMPLETED", "RETURNED"})
@@ -33,19 +35,14 @@ class EmulatorError(Exception):
         self.message = message
 
 
-def iso(moment: datetime) -> str:
-    """Format a time as Ginee does (ISO-8601 UTC, seconds)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def parse_time(value: Any) -> datetime:
-    """Parse a filter time; naive or malformed values are INVALID_PARAMETER."""
+    """Parse a filter time; naive or malformed values are PARAMETER_ERROR."""
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise EmulatorError("INVALID_PARAMETER", A.MESSAGES["time_format"])
+        raise EmulatorError("PARAMETER_ERROR", A.MESSAGES["time_format"])
     return moment
 
 
@@ -77,6 +74,15 @@ class OrderRecord:
         for key in self.drop:
             payload.pop(key, None)
         return payload
+
+    def served_row(self) -> dict[str, Any]:
+        """Return the order whose top-level fields list-order serves, tampering applied.
+
+        A replaced body leaves the row readable: only batch-get serves the broken one.
+        """
+        if self.replace is not _UNSET:
+            return copy.deepcopy(self.payload)
+        return self.served()
 
 
 class GineeStore:
@@ -116,16 +122,26 @@ class GineeStore:
     # ------------------------------------------------------------ setup API
 
     def add_shop(self, channel: str, name: str | None = None) -> str:
-        """Add a shop on a sales channel (SHOPEE, TOKOPEDIA, ...); return its id."""
+        """Add a shop on a sales channel; return its id.
+
+        Args:
+            channel: a Dictionary code (``SHOPEE_ID``) or its word (``SHOPEE``, which becomes
+                ``SHOPEE_ID``).
+            name: the shop's name.
+        """
+        code = channel_code(channel)
         shop_id = self._next("SH")
-        self.shops[shop_id] = {"shopId": shop_id, "name": name or f"Toko {channel.title()}",
-                               "channel": channel.upper()}
+        word = code.removesuffix("_ID").replace("_", " ").title()
+        self.shops[shop_id] = {"shopId": shop_id, "name": name or f"Toko {word}",
+                               "channel": code, "externalShopId": f"{100000 + self._counter}",
+                               "status": "ACTIVE"}
         return shop_id
 
     def add_warehouse(self, name: str) -> str:
         """Add a warehouse; return its id."""
         warehouse_id = self._next("WH")
-        self.warehouses[warehouse_id] = {A.WAREHOUSE_ID: warehouse_id, A.WAREHOUSE_NAME: name}
+        self.warehouses[warehouse_id] = {A.WAREHOUSE_ID: warehouse_id, A.WAREHOUSE_NAME: name,
+                                         "isDefault": not self.warehouses, "status": "ENABLE"}
         self.stock_cells[warehouse_id] = {}
         return warehouse_id
 
@@ -135,8 +151,7 @@ class GineeStore:
         Args:
             name: the product name.
             variants: dicts with ``sku``, ``price`` (omit for a variant without price),
-                ``stock`` ({warehouse_id: qty}), ``options`` (list) or ``option`` (str),
-                ``pending_action`` (bool).
+                ``stock`` ({warehouse_id: qty}), ``options`` (list) or ``option`` (str).
         """
         for variant in variants:
             if variant["sku"] in self.variation_of_sku:
@@ -145,24 +160,44 @@ class GineeStore:
             if unknown:
                 raise ValueError(f"unknown warehouses {sorted(unknown)}")
         product_id = self._next("MP")
-        rows = [self._add_variation(variant) for variant in variants]
+        briefs = [self._add_variation(variant) for variant in variants]
         self.product_of_sku.update((variant["sku"], product_id) for variant in variants)
-        self.masters[product_id] = {"productId": product_id, "name": name,
-                                     A.PRODUCT_VARIATIONS: rows}
+        first = variants[0]["sku"] if variants else product_id
+        stamp = iso(self.now())
+        self.masters[product_id] = {
+            "productId": product_id, "name": name,
+            "spu": first.rsplit("-", 1)[0] if "-" in first else first,
+            "fullCategoryId": [], "fullCategoryName": [], "masterVariationType": "NORMAL",
+            "masterProductStatus": "ACTIVE", "images": [], "variationBriefs": briefs,
+            "createDatetime": stamp, "updateDatetime": stamp}
         return product_id
 
     def _add_variation(self, variant: dict[str, Any]) -> dict[str, Any]:
         options = variant.get("options") or ([variant["option"]] if variant.get("option") else [])
-        row = {"masterVariationId": self._next("MV"), "masterSku": variant["sku"],
-               A.VARIATION_OPTIONS: list(options),
-               A.VARIATION_PENDING_ACTION: bool(variant.get("pending_action", False))}
+        brief = {"id": self._next("MV"), "sku": variant["sku"], "optionValues": list(options),
+                 "boundChannelVariationCount": 1, "boundShopCount": 1, "autoBindingRules": [],
+                 "barcode": None, "stockTagStatus": None}
         if variant.get("price") is not None:
-            self.prices[row["masterVariationId"]] = Decimal(str(variant["price"]))
+            self.prices[brief["id"]] = Decimal(str(variant["price"]))
         for warehouse_id, qty in (variant.get("stock") or {}).items():
             self.stock_cells[warehouse_id][variant["sku"]] = StockCell(int(qty))
-        self.variation_of_sku[variant["sku"]] = row
-        self.sku_of_variation[row["masterVariationId"]] = variant["sku"]
-        return row
+        self.variation_of_sku[variant["sku"]] = brief
+        self.sku_of_variation[brief["id"]] = variant["sku"]
+        return brief
+
+    def master_row(self, product_id: str) -> dict[str, Any]:
+        """Return a master product list row [D], its briefs' stock summed over warehouses."""
+        product = self.masters[product_id]
+        briefs = []
+        for brief in product["variationBriefs"]:
+            cells = [cells[brief["sku"]] for cells in self.stock_cells.values()
+                     if brief["sku"] in cells]
+            on_hand = sum(cell.warehouse_stock for cell in cells)
+            locked = sum(cell.locked for cell in cells)
+            briefs.append({**brief, "stock": {"warehouseStock": on_hand, "spareStock": 0,
+                                              "lockedStock": locked, "promotionStock": 0,
+                                              "availableStock": on_hand - locked}})
+        return {**product, "variationBriefs": briefs}
 
     def seed_catalogue(self, count: int, seed: int = 0) -> list[str]:
         """Add a deterministic catalogue of ``count`` SKUs (products of 1-4 variants).
@@ -177,7 +212,6 @@ class GineeStore:
         for number, product in enumerate(seed_products(count, seed, start=len(self.masters))):
             homes = warehouse_ids[:2] if number % 3 == 0 else warehouse_ids[:1]
             variants = [{"sku": v.sku, "price": v.price, "option": v.option,
-                         "pending_action": v.pending_action,
                          "stock": {home: 5 + (number * 7 + i) % 90 for i, home in enumerate(homes)}}
                         for v in product.variants]
             added.append(self.add_product(product.name, variants))
@@ -204,73 +238,60 @@ class GineeStore:
         shipping_fee: Any = 0,
         discount: Any = 0,
         created_at: datetime | None = None,
+        payment: dict[str, Any] | None = None,
+        cod: bool = False,
     ) -> str:
         """Create an order (stock locked, or taken out if already ready to ship); return its id.
 
         Args:
             shop_id: an existing shop; its channel becomes the order's.
             warehouse_id: an existing warehouse.
-            lines: ``(sku, qty, unit_price)`` per line; SKUs must exist.
+            lines: ``(sku, qty, unit_price[, line_discount[, is_gift]])`` per line; SKUs must
+                exist.
             status: the Ginee status the order starts in.
-            shipping_fee: charged to the buyer.
-            discount: order-level discount.
+            shipping_fee: charged to the buyer (``paymentInfo.totalShippingFee``).
+            discount: the seller's voucher (``paymentInfo.voucherSeller``).
             created_at: defaults to now.
+            payment: ``paymentInfo`` fields to set (fees, platform vouchers, ...); the total
+                follows unless ``totalAmount`` is given.
+            cod: cash on delivery.
         """
         shop = self.shops[shop_id]
         if warehouse_id not in self.warehouses:
             raise ValueError(f"unknown warehouse {warehouse_id}")
-        items = [self._item(sku, int(qty), Decimal(str(price))) for sku, qty, price in lines]
+        lines = [tuple(line) for line in lines]
+        for line in lines:
+            if line[0] not in self.variation_of_sku:
+                raise ValueError(f"unknown SKU {line[0]}")
         stamp = created_at.astimezone(UTC).replace(microsecond=0) if created_at else self.now()
         order_id = self._next("SO")
-        lines_total = sum((Decimal(i[A.ITEM_UNIT_PRICE]) * i["quantity"] for i in items),
-                          Decimal(0))
-        total = lines_total + Decimal(str(shipping_fee)) - Decimal(str(discount))
-        payload = {
-            "orderId": order_id, "externalOrderId": f"{shop['channel'][:3]}{order_id[2:]}",
-            "externalOrderSn": f"{shop['channel'][:3]}-{order_id[2:]}",
-            "channel": shop["channel"], "shopId": shop_id, "orderStatus": status,
-            "createAt": iso(stamp), "updateAt": iso(stamp), A.ORDER_PAID_AT: None,
-            "currency": "IDR", "totalAmount": str(total),
-            A.ORDER_SHIPPING_FEE: str(Decimal(str(shipping_fee))),
-            A.ORDER_DISCOUNT: str(Decimal(str(discount))), A.ORDER_WAREHOUSE: warehouse_id,
-            A.ORDER_PAYMENT_METHOD: "COD" if shop["channel"] == "MANUAL" else "BANK_TRANSFER",
-            "items": items, "logisticsInfos": [],
-        }
+        names = {sku: self.masters[self.product_of_sku[sku]]["name"] for sku, *_ in lines}
+        payload = build_order(order_id=order_id, shop=shop, warehouse_id=warehouse_id,
+                              lines=lines, names=names, status=status, stamp=stamp,
+                              shipping_fee=Decimal(str(shipping_fee)),
+                              discount=Decimal(str(discount)), payment=payment or {}, cod=cod)
         record = OrderRecord(payload, stamp)
         self.records[order_id] = record
         self._apply_status(record, status, stamp)
         return order_id
-
-    def _item(self, sku: str, qty: int, price: Decimal) -> dict[str, Any]:
-        if sku not in self.variation_of_sku:
-            raise ValueError(f"unknown SKU {sku}")
-        product = self.masters[self.product_of_sku[sku]]
-        return {"masterSku": sku, "productName": product["name"], "quantity": qty,
-                A.ITEM_UNIT_PRICE: str(price), A.ITEM_LIST_PRICE: str(price),
-                A.ITEM_DISCOUNT: "0"}
 
     def advance_order(self, order_id: str, status: str) -> dict[str, Any]:
         """Move an order to ``status`` (may repeat or skip statuses); return the new JSON."""
         record = self.records[order_id]
         stamp = max(self.now(), record.update_at)
         record.payload["orderStatus"] = status
-        record.payload["updateAt"] = iso(stamp)
         record.update_at = stamp
         self._apply_status(record, status, stamp)
         return copy.deepcopy(record.payload)
 
     def _apply_status(self, record: OrderRecord, status: str, stamp: datetime) -> None:
-        payload = record.payload
-        if status not in ("PENDING_PAYMENT", "CANCELLED") and payload[A.ORDER_PAID_AT] is None:
-            payload[A.ORDER_PAID_AT] = iso(stamp)
+        apply_status_fields(record.payload, status, stamp)
         if status == "CANCELLED":
             self._move_stock(record, lock=-1 if record.locked else 0, on_hand=0)
             record.locked = False
         elif status in DEDUCTED and not record.deducted:
             self._move_stock(record, lock=-1 if record.locked else 0, on_hand=-1)
             record.locked, record.deducted = False, True
-            tracking = f"JNE{payload['orderId'][2:]}"
-            payload["logisticsInfos"] = [{"logisticsTrackingNumber": tracking}]
         elif not record.locked and not record.deducted:
             self._move_stock(record, lock=1, on_hand=0)
             record.locked = True
@@ -312,13 +333,14 @@ class GineeStore:
         return [copy.deepcopy(record.payload) for record in self.records.values()]
 
     def products(self) -> list[dict[str, Any]]:
-        """Return master products with their prices and on-hand stock per warehouse."""
+        """Return master product rows, each brief with its price and on-hand per warehouse."""
         view = []
-        for product in self.masters.values():
-            variants = [{**row, A.PRICE_FIELD: self.prices.get(row["masterVariationId"]),
-                         "stock": {wh: cells[row["masterSku"]].warehouse_stock
-                                   for wh, cells in self.stock_cells.items()
-                                   if row["masterSku"] in cells}}
-                        for row in product[A.PRODUCT_VARIATIONS]]
-            view.append({**product, A.PRODUCT_VARIATIONS: variants})
+        for product_id in self.masters:
+            row = self.master_row(product_id)
+            briefs = [{**brief, A.PRICE_FIELD: self.prices.get(brief["id"]),
+                       "stockByWarehouse": {wh: cells[brief["sku"]].warehouse_stock
+                                            for wh, cells in self.stock_cells.items()
+                                            if brief["sku"] in cells}}
+                      for brief in row["variationBriefs"]]
+            view.append({**row, "variationBriefs": briefs})
         return view

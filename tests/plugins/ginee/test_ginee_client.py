@@ -21,10 +21,10 @@ def test_wrong_secret_is_a_config_error_with_ginee_message(emulator, clock, worl
     with make_connector(emulator, clock, secret_key="not-the-secret") as bad:
         with pytest.raises(ProviderConfigError) as info:
             bad.list_warehouses()
-    assert info.value.code == "SIGNATURE_ERROR"
+    assert info.value.code == "IAM_FAILED"
     assert info.value.status_code == 200  # Ginee fails with HTTP 200 and an envelope code
-    assert "Signature verification failed" in str(info.value)
-    assert info.value.request_id
+    assert "IAM authentication failed" in str(info.value)  # Ginee's own message, kept
+    assert info.value.request_id and len(info.value.request_id) == 16  # the transactionId
 
 
 def test_missing_country_header_is_refused(emulator, clock, world):
@@ -41,15 +41,23 @@ def test_missing_country_header_is_refused(emulator, clock, world):
         client.close()
 
 
-def test_every_page_size_is_capped_at_100(connector, world):
-    with pytest.raises(ProviderPermanentError, match="size must be between 1 and 100"):
-        next(connector.client.iter_rows(api.WAREHOUSES, size=101))
+@pytest.mark.parametrize(("path", "limit"), [
+    (api.SHOPS, 199), (api.LIST_ORDERS, 100), (api.MASTER_PRODUCTS, 499),
+    (api.WAREHOUSE_STOCK, 49)])
+def test_documented_page_sizes_are_enforced(connector, world, clock, path, limit):
+    body = {"page": 0, "warehouseId": world.main,
+            "lastUpdateSince": api.format_time(clock()),
+            "lastUpdateTo": api.format_time(clock())}
+    connector.client.post(path, {**body, "size": limit})  # the documented maximum is fine
+    with pytest.raises(ProviderPermanentError, match=f"size must be between 1 and {limit}") as info:
+        connector.client.post(path, {**body, "size": limit + 1})
+    assert info.value.code == "PARAMETER_ERROR"
 
 
 def test_shops_and_warehouses(connector, world):
     shops = list(connector.client.iter_shops())
     assert [(s["shopId"], s["channel"]) for s in shops] == [
-        (world.shopee, "SHOPEE"), (world.tokopedia, "TOKOPEDIA")]
+        (world.shopee, "SHOPEE_ID"), (world.tokopedia, "TOKOPEDIA_ID")]
     assert [(w.id, w.name) for w in connector.list_warehouses()] == [
         (world.main, "Gudang Jakarta"), (world.second, "Gudang Surabaya")]
 
@@ -92,10 +100,10 @@ def test_a_fault_that_does_not_stop_becomes_a_transient_error(emulator, connecto
     emulator.faults.add("/openapi/warehouse/v1/search", "server_error", times=-1)
     with pytest.raises(ProviderTransientError) as info:
         connector.list_warehouses()
-    assert info.value.code == "SYSTEM_ERROR" and info.value.status_code == 500
+    assert info.value.code == "ERROR" and info.value.status_code == 500  # 5xx: retried
 
 
-def test_rate_limit_answers_429_and_the_client_waits_and_completes(clock):
+def test_overload_answers_service_busy_and_the_client_waits_and_completes(clock):
     emulator = GineeEmulator(seed=1, now=clock, rate_limit=10)
     with serve_in_thread(emulator):
         for number in range(3):
@@ -103,7 +111,7 @@ def test_rate_limit_answers_429_and_the_client_waits_and_completes(clock):
         with make_connector(emulator, clock) as conn:
             results = [conn.list_warehouses() for _ in range(14)]
         assert all(len(result) == 3 for result in results)
-        assert emulator.meter.snapshot()["rejected"]  # Ginee did say 429
+        assert emulator.meter.snapshot()["rejected"]  # Ginee did say SERVICE_BUSY
         assert max(emulator.meter.snapshot()["peak_per_second"].values()) <= 10
 
 
@@ -114,12 +122,17 @@ def test_malformed_answers_are_transient():
         client.post(api.SHOPS, {})
 
 
-def test_error_table_sorts_codes_and_statuses():
-    assert ERROR_MAP["TOO_MANY_REQUESTS"] is ErrorAction.RETRY
-    assert ERROR_MAP["SYSTEM_ERROR"] is ErrorAction.RETRY
-    assert ERROR_MAP["INVALID_PARAMETER"] is ErrorAction.FAIL
-    assert ERROR_MAP["SIGNATURE_ERROR"] is ErrorAction.CONFIG
+def test_error_table_sorts_the_documented_codes_and_statuses():
+    assert ERROR_MAP["PARAMETER_ERROR"] is ErrorAction.FAIL
+    assert ERROR_MAP["BUSINESS_ERROR"] is ErrorAction.FAIL
+    assert ERROR_MAP["ERROR"] is ErrorAction.FAIL
+    assert ERROR_MAP["IAM_FAILED"] is ErrorAction.CONFIG
+    assert ERROR_MAP["SERVICE_BUSY"] is ErrorAction.RETRY
+    for withdrawn in ("INVALID_PARAMETER", "SIGNATURE_ERROR", "TOO_MANY_REQUESTS",
+                      "SYSTEM_ERROR"):
+        assert withdrawn not in ERROR_MAP  # no evidence for them [reference v2]
     assert action_for("SOMETHING_NEW", 200) is ErrorAction.FAIL
+    assert action_for("ERROR", 500) is ErrorAction.RETRY
     assert action_for(None, 502) is ErrorAction.RETRY
     assert action_for(None, 429) is ErrorAction.RETRY
     assert action_for(None, 401) is ErrorAction.CONFIG

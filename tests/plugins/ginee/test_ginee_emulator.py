@@ -37,7 +37,8 @@ def test_control_routes_drive_the_same_emulator(emulator, connector, clock):
     assert order.channel == "LAZADA" and order.total == 255000
     assert order.updated_at > order.created_at
     assert [o["orderId"] for o in control(emulator, "orders")] == [order_id]
-    assert control(emulator, "products")[0]["variations"][0]["stock"] == {warehouse: 7}
+    assert control(emulator, "products")[0]["variationBriefs"][0]["stockByWarehouse"] == {
+        warehouse: 7}
     state = httpx.get(f"{emulator.base_url}/_emulator/state").json()
     assert state["orders"][0]["orderStatus"] == "READY_TO_SHIP"
 
@@ -129,7 +130,7 @@ def test_check_reports_refused_keys_with_ginees_message(emulator, clock, world):
     with make_connector(emulator, clock, secret_key="wrong") as bad:
         problems = generic_problems(CheckContext(info, bad, None))
     assert [p.check for p in problems] == ["store-access"]
-    assert "Signature verification failed" in problems[0].message
+    assert "IAM_FAILED: IAM authentication failed" in problems[0].message
 
 
 def test_a_country_ginee_does_not_serve_is_refused_with_the_fix(emulator, clock):

@@ -5,12 +5,12 @@ from decimal import Decimal
 import pytest
 
 from framework.domain import ItemResult, Product, Rejected, StockLevel
-from framework.errors import ProviderConfigError
+from framework.errors import ProviderConfigError, ProviderPermanentError
 
 STOCK_UPDATE = "/openapi/warehouse-inventory/v1/product/stock/update"
 
 
-def test_one_product_per_variant_with_price_stock_and_pending_action(connector, world):
+def test_one_product_per_variation_brief_with_price_and_stock(connector, world):
     products = {p.sku: p for p in connector.iter_products()}
     assert set(products) == {"KAOS-M", "KAOS-L", "KOPI-250", "SMBL-1"}
     assert products["KAOS-M"] == Product(
@@ -18,7 +18,7 @@ def test_one_product_per_variant_with_price_stock_and_pending_action(connector, 
         available=10, parent_name="Kaos Polos")
     kopi = products["KOPI-250"]
     assert (kopi.price, kopi.warehouse_id, kopi.available, kopi.pending_action) == (
-        Decimal("85000.50"), world.second, 20, True)
+        Decimal("85000.50"), world.second, 20, False)  # Ginee has no pendingAction
 
 
 def test_products_in_a_given_warehouse_count_that_warehouse(connector, world):
@@ -53,10 +53,18 @@ def test_a_large_catalogue_streams_page_by_page(emulator, connector):
     rest = list(stream)
     assert len(rest) + 1 == 1200
     assert len({p.sku for p in rest} | {first.sku}) == 1200
-    for _path, body in emulator.requests_seen:
-        assert body.get("size", 0) <= 100
-        assert len(body.get("masterSkuList") or ()) <= 100
+    limits = {"/openapi/product/master/v1/list": 499,
+              "/openapi/warehouse-inventory/v1/sku/list": 49,
+              "/openapi/product/variation/v1/list-price": 100,
+              "/openapi/warehouse/v1/search": 100}
+    for path, body in emulator.requests_seen:
+        assert body.get("size", 0) <= limits[path], path
+        if path.endswith("sku/list"):
+            assert body["warehouseId"] and len(body.get("masterSkuList") or ()) <= 49
         assert len(body.get("masterVariationIds") or ()) <= 100
+    pages = -(-len(emulator.store.masters) // 499)
+    assert [b["size"] for p, b in emulator.requests_seen if p.endswith("master/v1/list")] == [
+        499] * pages and pages > 1
 
 
 def test_seeded_catalogue_is_deterministic(emulator):
@@ -64,10 +72,10 @@ def test_seeded_catalogue_is_deterministic(emulator):
 
     other = GineeEmulator(seed=99)
     assert emulator.seed_catalogue(40, seed=3) and other.seed_catalogue(40, seed=3)
-    names = [(p["name"], [v["masterSku"] for v in p["variations"]]) for p in emulator.products()]
-    assert names == [(p["name"], [v["masterSku"] for v in p["variations"]])
+    names = [(p["name"], [v["sku"] for v in p["variationBriefs"]]) for p in emulator.products()]
+    assert names == [(p["name"], [v["sku"] for v in p["variationBriefs"]])
                      for p in other.products()]
-    assert all(1 <= len(p["variations"]) <= 4 for p in emulator.products())
+    assert all(1 <= len(p["variationBriefs"]) <= 4 for p in emulator.products())
 
 
 def test_read_stock_is_on_hand_in_one_warehouse(emulator, connector, world):
@@ -109,23 +117,45 @@ def test_set_stock_reports_per_sku_failures_from_ginee(emulator, connector, worl
     by_sku = {r.sku: r for r in results}
     assert by_sku["KAOS-L"].ok and emulator.stock(world.main, "KAOS-L") == 5
     assert not by_sku["NOPE-1"].ok and "does not exist" in by_sku["NOPE-1"].message
-    assert not by_sku["KAOS-M"].ok and "negative" in by_sku["KAOS-M"].message
+    assert "BUSINESS_ERROR" in by_sku["NOPE-1"].message  # Ginee's code and message kept
+    assert not by_sku["KAOS-M"].ok and "from 0 to 999998" in by_sku["KAOS-M"].message
     assert emulator.stock(world.main, "KAOS-M") == 10
     assert not by_sku["KOPI-250"].ok and emulator.stock(world.second, "KOPI-250") == 20
     assert len(results) == 4
 
 
-def test_set_stock_batches_by_100_and_writes_every_sku(emulator, connector):
+def test_set_stock_batches_by_20_and_writes_every_sku(emulator, connector):
     warehouse = emulator.add_warehouse("Gudang Besar")
     emulator.seed_catalogue(250, seed=1)
-    skus = [v["masterSku"] for p in emulator.products() for v in p["variations"]]
+    skus = [v["sku"] for p in emulator.products() for v in p["variationBriefs"]]
     levels = [StockLevel(sku=sku, warehouse_id=warehouse, quantity=n) for n, sku in enumerate(skus)]
     results = connector.set_stock(warehouse, levels)
     assert all(r.ok for r in results) and [r.sku for r in results] == skus
     assert [emulator.stock(warehouse, sku) for sku in skus] == list(range(250))
     sizes = [len(body["stockList"]) for path, body in emulator.requests_seen
              if path == STOCK_UPDATE]
-    assert sizes == [100, 100, 50]
+    assert sizes == [20] * 12 + [10]
+
+
+def test_the_emulator_refuses_more_than_20_skus_and_a_missing_warehouse(connector, world):
+    stock_list = [{"masterSku": "KAOS-M", "quantity": 1}] * 21
+    with pytest.raises(ProviderPermanentError, match="between 1 and 20") as info:
+        connector.client.post(STOCK_UPDATE, {"warehouseId": world.main, "stockList": stock_list})
+    assert info.value.code == "PARAMETER_ERROR"
+    with pytest.raises(ProviderPermanentError,
+                       match="Parameter should not be empty: warehouseId"):
+        connector.client.post("/openapi/warehouse-inventory/v1/sku/list", {"page": 0})
+
+
+def test_set_stock_answers_the_documented_stock_list(connector, world):
+    data = connector.client.update_stock(world.main, [("KAOS-M", 30)])
+    assert data["warehouseId"] == world.main
+    (row,) = data["stockList"]
+    assert (row["masterSku"], row["warehouseStock"]) == ("KAOS-M", 30)
+    assert {"masterProductName", "masterVariationId", "transportStock", "spareStock",
+            "promotionStock", "lockedStock", "availableStock", "safetyStock", "outStock",
+            "updateDatetime"} <= set(row)
+    assert "successList" not in data and "failedList" not in data
 
 
 def test_a_lost_answer_on_set_stock_is_retried_safely(emulator, connector, world):
