@@ -2,10 +2,13 @@
 
 from .checks import CheckContext, Problem, Severity
 from .connectors import (
+    AccountingConnection,
     AccountingConnector,
     CommerceConnector,
+    ConnectFlow,
     Connector,
     LinkContext,
+    OAuthGrant,
     OpenGate,
     RequestGate,
     WebhookHint,
@@ -44,6 +47,7 @@ from .errors import (
     TransientError,
     provider_error,
 )
+from .integrations import connect_accounting
 from .jobs import (
     ITEM_BINDING,
     AccountRole,
@@ -63,15 +67,15 @@ from .payouts import PAYOUT_RECORD, booked_payout
 from .registration import StorePlugin, hookimpl
 
 __all__ = [
-    "ITEM_BINDING", "PAYOUT_RECORD", "Account", "AccountRole", "AccountingConnector",
-    "CheckContext", "CommerceConnector", "ConfigError", "Connector", "DocumentBinding",
-    "ErrorAction", "Feature", "Fee", "FeeType", "IntegrationError", "ItemResult", "JobContext",
-    "JobHandler", "JobRequest", "JobStatus", "LinkContext", "LinkInfo", "OpenGate", "Order",
-    "OrderLine", "OrderMoney", "OrderState", "PermanentError", "PlatformDiscount",
-    "PlatformDiscountType", "Problem", "Product", "ProviderAPIError", "ProviderConfigError",
-    "ProviderPermanentError", "ProviderTransientError", "ReceiptMode", "RecordKind",
-    "RecordStatus", "Refund", "RefundLine", "Rejected", "RequestGate", "Settlement", "Severity",
-    "SkippableError", "StockLevel", "StorePlugin", "Subsidy", "SubsidyType", "TransientError",
-    "Warehouse", "WebhookHint", "accounting_context", "booked_payout", "get_link", "hookimpl",
-    "provider_error", "reintegrate",
+    "ITEM_BINDING", "PAYOUT_RECORD", "Account", "AccountRole", "AccountingConnection",
+    "AccountingConnector", "CheckContext", "CommerceConnector", "ConfigError", "ConnectFlow",
+    "Connector", "DocumentBinding", "ErrorAction", "Feature", "Fee", "FeeType", "IntegrationError",
+    "ItemResult", "JobContext", "JobHandler", "JobRequest", "JobStatus", "LinkContext", "LinkInfo",
+    "OAuthGrant", "OpenGate", "Order", "OrderLine", "OrderMoney", "OrderState", "PermanentError",
+    "PlatformDiscount", "PlatformDiscountType", "Problem", "Product", "ProviderAPIError",
+    "ProviderConfigError", "ProviderPermanentError", "ProviderTransientError", "ReceiptMode",
+    "RecordKind", "RecordStatus", "Refund", "RefundLine", "Rejected", "RequestGate", "Settlement",
+    "Severity", "SkippableError", "StockLevel", "StorePlugin", "Subsidy", "SubsidyType",
+    "TransientError", "Warehouse", "WebhookHint", "accounting_context", "booked_payout",
+    "connect_accounting", "get_link", "hookimpl", "provider_error", "reintegrate",
 ]

@@ -33,6 +33,7 @@ CORE_COMMAND_MODULES = (
     "framework.commands.plugins",
     "framework.commands.emulator",
     "framework.commands.web",
+    "framework.commands.users",
 )
 
 

@@ -163,6 +163,9 @@ class WebhookHint:
 class AccountingConnector(Connector):
     """An accounting system: where items, sales documents and the books live."""
 
+    #: how the console connects this system (OAuth in the browser, API token); optional
+    connect_flow: ClassVar[ConnectFlow | None] = None
+
     @abstractmethod
     def list_warehouses(self) -> list[Warehouse]:
         """Return the accounting system's warehouses (for binding)."""
@@ -194,3 +197,54 @@ class AccountingConnector(Connector):
     @abstractmethod
     def read_stock(self, warehouse: str, skus: list[str] | None = None) -> Iterator[StockLevel]:
         """Yield on-hand quantity per SKU in one accounting warehouse."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountingConnection:
+    """What a link stores for its accounting side once connected to one database."""
+
+    settings: dict[str, Any]
+    credentials: dict[str, Any]
+    alias: str
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthGrant:
+    """An approved OAuth authorization: the databases it may open and the secrets to do so.
+
+    ``held`` stays on the server (never in a cookie or a page) until the operator has chosen
+    the databases; then ``open_database`` turns it into one connection per database.
+    """
+
+    databases: list[tuple[str, str]]  # (database id, readable name)
+    held: dict[str, Any]
+
+
+class ConnectFlow:
+    """How an operator connects an accounting system in the console (optional per plugin).
+
+    An ``AccountingConnector`` subclass sets ``connect_flow`` to an instance. The console
+    shows ``oauth_fields`` and ``token_fields`` as forms (names in ``secret_fields`` are
+    password inputs), runs the OAuth code grant in the browser, lets the operator pick one or
+    several databases (one link each) and stores what ``open_database`` returns.
+    """
+
+    oauth_fields: ClassVar[Mapping[str, str]] = {}
+    token_fields: ClassVar[Mapping[str, str]] = {}
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+
+    def authorize_url(self, values: Mapping[str, str], redirect_uri: str, state: str) -> str:
+        """Return the URL of the system's login and consent page."""
+        raise NotImplementedError
+
+    def grant(self, values: Mapping[str, str], code: str, redirect_uri: str) -> OAuthGrant:
+        """Trade the callback's code for tokens; list the databases they open."""
+        raise NotImplementedError
+
+    def open_database(self, grant: OAuthGrant, database_id: str) -> AccountingConnection:
+        """Open one database of an approved grant."""
+        raise NotImplementedError
+
+    def connect_token(self, values: Mapping[str, str]) -> AccountingConnection:
+        """Check an API token (the other way in) and find its database."""
+        raise NotImplementedError

@@ -261,3 +261,49 @@ class Lane(Base):
     name: Mapped[str] = mapped_column(String(128), primary_key=True)
     per_second: Mapped[float] = mapped_column(default=8.0)
     in_flight: Mapped[int] = mapped_column(Integer, default=8)
+
+
+class ConsoleUser(Base):
+    """Someone who may log in to the web console (``jembatan users add``)."""
+
+    __tablename__ = "console_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id, never the password
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsoleGrant(Base):
+    """A link an operator (not an admin) may see and operate in the console."""
+
+    __tablename__ = "console_grant"
+    __table_args__ = (UniqueConstraint("user_id", "link_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_user.id", ondelete="CASCADE"))
+    link_id: Mapped[str] = mapped_column(ForeignKey("link.id", ondelete="CASCADE"))
+
+
+class ConsoleSession(Base):
+    """A logged-in browser: the cookie carries the token, the row only its hash."""
+
+    __tablename__ = "console_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_user.id", ondelete="CASCADE"),
+                                         index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    flash: Mapped[Any] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class WorkerPresence(Base):
+    """When each worker last said it is alive (the console warns when none has lately)."""
+
+    __tablename__ = "worker_presence"
+
+    worker_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)

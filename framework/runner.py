@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from . import queue
+from . import queue, workers
 from .errors import IntegrationError, SkippableError, TransientError
 from .jobcontext import DatabaseJobContext
 from .jobs import JobRequest, JobStatus, RecordStatus
@@ -197,7 +197,9 @@ class Runner:
             beat.join()
 
     def _heartbeat(self, done: threading.Event) -> None:
+        self._note_alive()
         while not done.wait(self.lease_seconds / 3):
+            self._note_alive()
             with self._held_lock:
                 held = list(self._held)
             if not held:
@@ -209,6 +211,14 @@ class Runner:
                     log.warning("worker %s lost %d lease(s)", self.worker_id, len(held) - kept)
             except SQLAlchemyError as error:  # the next beat may succeed; leases are long
                 log.warning("heartbeat failed: %s", error)
+
+    def _note_alive(self) -> None:
+        # the console warns when no worker has been seen lately (re-pushes would just wait)
+        try:
+            with self.app.session() as session:
+                workers.note_alive(session, self.worker_id)
+        except SQLAlchemyError as error:
+            log.warning("could not note the worker alive: %s", error)
 
     # ------------------------------------------------------------------ one job
 

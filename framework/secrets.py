@@ -42,6 +42,7 @@ class SecretBox:
         self._key = key.encode() if isinstance(key, str) else key
         self.key_path = Path(key_path) if key_path is not None else DEFAULT_KEY_PATH
         self._fernet: Fernet | None = None
+        self._raw_key = b""
         self._lock = threading.Lock()
 
     @property
@@ -52,8 +53,21 @@ class SecretBox:
                 self._fernet = self._load()
             return self._fernet
 
+    def derive_key(self, purpose: str) -> bytes:
+        """Return a 32-byte key for ``purpose`` (e.g. signing console cookies), HKDF-derived.
+
+        Derived from the secret key, so it survives restarts without a second secret to keep.
+        """
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        _ = self.fernet
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                    info=f"jembatan:{purpose}".encode()).derive(self._raw_key)
+
     def _load(self) -> Fernet:
         key = self._key or os.environ.get(ENV_SECRET_KEY, "").encode() or self._key_from_file()
+        self._raw_key = key
         try:
             return Fernet(key)
         except ValueError:

@@ -148,7 +148,7 @@ def _step(title: str) -> None:
 
 
 def _wait(world: World, web_url: str) -> None:
-    click.echo(f"\nStatus page and webhooks: {web_url}")
+    click.echo(f"\nWebhooks: {web_url}/webhooks/<link> (the console: `jembatan web`)")
     click.echo(f"Accurate emulator: {world.accurate.base_url}")
     for store in world.stores:
         click.echo(f"{store.platform} emulator: {store.emulator.base_url}")

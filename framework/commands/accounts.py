@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ..configuration import account_mappings, map_account
+from ..configuration import map_account
 from ..console import print_table
 from ..jobs import AccountRole
-from ..links import build_accounting, get_link
+from ..links import get_link
+from ..operations import account_choices
 
 ROLES = [role.value for role in AccountRole]
 
@@ -31,13 +32,13 @@ def accounts() -> None:
 @click.pass_obj
 def list_command(app, link_id) -> None:
     """List the accounting system's accounts and customers, and the current map."""
+    choices = account_choices(app, link_id)
     with app.session() as session:
-        link = get_link(session, link_id)
-        mapped = [(m.role.value, m.qualifier or "(all)", m.value)
-                  for m in account_mappings(session, link_id)]
-    with build_accounting(app, link) as accounting:
-        rows = [(a.number, a.name, a.kind) for a in accounting.list_accounts()]
-    print_table(f"Accounts in {link.accounting}", ["number", "name", "kind"], rows)
+        accounting = get_link(session, link_id).accounting
+    rows = [(a.number, a.name, a.kind) for a in choices.accounts]
+    mapped = [(role, channel or "(all)", number)
+              for (role, channel), number in sorted(choices.mapped.items())]
+    print_table(f"Accounts in {accounting}", ["number", "name", "kind"], rows)
     print_table(f"Account map of {link_id}", ["role", "channel", "number"], mapped)
 
 

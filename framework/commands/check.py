@@ -5,26 +5,10 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from ..checks import CheckContext, Problem, Severity
-from ..configuration import account_mappings, warehouse_bindings
+from ..checks import Severity
 from ..console import print_table
-from ..links import build_accounting, build_commerce, get_link, link_info
 from ..models import Link
-
-
-def run_checks(app, link_id: str) -> list[Problem]:
-    """Run every plugin's ``check_link`` for one link and return the problems found."""
-    with app.session() as session:
-        link = get_link(session, link_id)
-        bindings = {b.store_warehouse_id: b.accounting_warehouse
-                    for b in warehouse_bindings(session, link_id)}
-        mappings = {(m.role.value, m.qualifier): m.value
-                    for m in account_mappings(session, link_id)}
-        info = link_info(link)
-    with build_commerce(app, link) as commerce, build_accounting(app, link) as accounting:
-        context = CheckContext(info, commerce, accounting, bindings, mappings)
-        found = app.plugins.hook.check_link(context=context)
-    return [problem for problems in found for problem in problems or ()]
+from ..operations import run_checks
 
 
 @click.command()

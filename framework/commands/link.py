@@ -11,12 +11,9 @@ from sqlalchemy import select
 from ..configuration import account_mappings, enabled_features, warehouse_bindings
 from ..console import parse_pairs, print_table
 from ..errors import ConfigError
+from ..integrations import DATABASE_SETTINGS, disconnect_accounting
 from ..links import create_link, get_link, live_now, reintegrate
-from ..models import Link, utcnow
-
-#: accounting settings that name the database: changing them needs a re-integration
-DATABASE_SETTINGS = ("database_id",)
-
+from ..models import Link
 
 #: the four repeatable KEY=VALUE options of ``link create`` and ``link set``
 PAIR_OPTIONS = (
@@ -130,10 +127,7 @@ def disconnect(app, link_id, yes) -> None:
     """
     if not yes and not click.confirm(f"Disconnect {link_id}? Sync stops until reconnected"):
         raise click.ClickException("not confirmed; nothing changed (use --yes to skip asking)")
-    with app.session() as session:
-        entry = get_link(session, link_id)
-        entry.accounting_credentials = ""
-        entry.disconnected_at = utcnow()
+    disconnect_accounting(app, link_id)
     click.echo(f"link {link_id} disconnected; reconnect with `jembatan link reconnect {link_id}`")
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC
 
 import click
-from sqlalchemy import select
 
 from ..console import print_table, progress
 from ..intake import sync_orders
 from ..links import connected_links, get_link
-from ..models import OrderRecord, OrderTransition
 from ..orders import IngestOutcome
+from ..views import order_timeline
 
 
 @click.group()
@@ -55,18 +54,18 @@ def show(app, link_id, order_number) -> None:
     """Show an order's state and every event applied to it (moves and ignored ones)."""
     with app.session() as session:
         get_link(session, link_id)
-        order = session.scalars(select(OrderRecord).where(
-            OrderRecord.link_id == link_id, OrderRecord.order_number == order_number)).first()
-        if order is None:
-            raise click.ClickException(f"no order {order_number!r} on link {link_id}")
+        timeline = order_timeline(session, link_id, order_number)
+        order = timeline.order
         rows = [(t.occurred_at.isoformat(timespec="seconds"), t.source, t.platform_status,
                  t.from_state.value, t.to_state.value,
                  "ignored" if t.ignored else ("passed" if t.passed_through else "moved"), t.note)
-                for t in session.scalars(select(OrderTransition).where(
-                    OrderTransition.order_id == order.id).order_by(OrderTransition.id))]
+                for t in timeline.transitions]
+        documents = [(d.kind, d.accounting_number or "-", d.accounting_id or "-")
+                     for d in timeline.documents]
         click.echo(f"{order.order_number} ({order.channel}) is {order.state.value}"
                    + (f"; skipped: {order.skipped_reason}" if order.skipped_reason else ""))
     print_table("Events", ["at", "source", "platform", "from", "to", "effect", "note"], rows)
+    print_table("Accounting documents", ["document", "number", "id"], documents)
 
 
 def _link_ids(app, link_id: str | None) -> list[str]:

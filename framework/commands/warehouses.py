@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..configuration import bind_warehouse, unbind_warehouse, warehouse_bindings
+from ..configuration import unbind_warehouse
 from ..console import print_table
-from ..errors import ConfigError
-from ..links import build_accounting, build_commerce, get_link
+from ..links import get_link
+from ..operations import bind_known_warehouse, warehouse_overview
 
 
 @click.group()
@@ -24,17 +24,9 @@ def warehouses() -> None:
 @click.pass_obj
 def list_command(app, link_id) -> None:
     """List the warehouses of both sides and how they are bound."""
-    with app.session() as session:
-        link = get_link(session, link_id)
-        bound = {b.store_warehouse_id: b.accounting_warehouse
-                 for b in warehouse_bindings(session, link_id)}
-    with build_commerce(app, link) as commerce:
-        store = commerce.list_warehouses()
-    with build_accounting(app, link) as accounting:
-        books = accounting.list_warehouses()
-    taken = set(bound.values())
-    rows = [(w.id, w.name, bound.get(w.id, "— unbound —")) for w in store]
-    rows += [("", "", f"{w.name} (free)") for w in books if w.name not in taken]
+    overview = warehouse_overview(app, link_id)
+    rows = [(w.id, w.name, overview.bound.get(w.id, "— unbound —")) for w in overview.store]
+    rows += [("", "", f"{w.name} (free)") for w in overview.free]
     print_table(f"Warehouses of {link_id}", ["store id", "store name", "accounting"], rows)
 
 
@@ -45,22 +37,7 @@ def list_command(app, link_id) -> None:
 @click.pass_obj
 def bind(app, link_id, store_warehouse, accounting_warehouse) -> None:
     """Bind STORE_WAREHOUSE (its id) to ACCOUNTING_WAREHOUSE (its name in Accurate)."""
-    with app.session() as session:
-        link = get_link(session, link_id)
-    store_names = _store_warehouses(app, link)
-    if store_warehouse not in store_names:
-        raise ConfigError(f"unknown store warehouse {store_warehouse!r} on link {link_id} "
-                          f"(known: {', '.join(sorted(store_names)) or 'none'})",
-                          fix=f"jembatan warehouses list --link {link_id}")
-    with build_accounting(app, link) as accounting:
-        books = {w.name for w in accounting.list_warehouses()}
-    if accounting_warehouse not in books:
-        raise ConfigError(f"unknown {link.accounting} warehouse {accounting_warehouse!r} "
-                          f"(known: {', '.join(sorted(books)) or 'none'})",
-                          fix=f"jembatan warehouses list --link {link_id}")
-    with app.session() as session:
-        bind_warehouse(session, get_link(session, link_id), store_warehouse,
-                       accounting_warehouse, store_names[store_warehouse])
+    bind_known_warehouse(app, link_id, store_warehouse, accounting_warehouse)
     click.echo(f"bound store warehouse {store_warehouse} ↔ {accounting_warehouse}")
 
 
@@ -73,11 +50,6 @@ def unbind(app, link_id, store_warehouse) -> None:
     with app.session() as session:
         unbind_warehouse(session, get_link(session, link_id), store_warehouse)
     click.echo(f"unbound store warehouse {store_warehouse}; nothing already sent was deleted")
-
-
-def _store_warehouses(app, link) -> dict[str, str]:
-    with build_commerce(app, link) as commerce:
-        return {w.id: w.name for w in commerce.list_warehouses()}
 
 
 COMMANDS = [warehouses]

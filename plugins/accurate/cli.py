@@ -17,19 +17,9 @@ def accurate() -> None:
 
 
 def _store(app: Any, link_id: str, connection: connecting.Connection) -> None:
-    from framework import get_link, reintegrate  # the core's link storage
+    from framework import connect_accounting  # the core's rule: one database per integration
 
-    with app.session() as session:
-        link = get_link(session, link_id)
-        connected = bool(link.accounting_credentials) and link.disconnected_at is None
-        connecting.check_same_database(link_id, link.accounting_settings or {}, connected,
-                                       connection)
-        encrypted = app.secrets.encrypt(connection.credentials)
-        if link.disconnected_at is not None:  # re-integration: live from now, as the seed says
-            reintegrate(link, connection.settings, encrypted)
-            return
-        link.accounting_settings = {**(link.accounting_settings or {}), **connection.settings}
-        link.accounting_credentials = encrypted
+    connect_accounting(app, link_id, connection.settings, connection.credentials)
 
 
 @accurate.command("connect")

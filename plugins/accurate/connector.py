@@ -20,6 +20,7 @@ from framework import (
 from . import mapping
 from .auth import AccurateConfig
 from .client import AccurateClient, Filter
+from .webconnect import AccurateConnectFlow
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class AccurateConnector(AccountingConnector):
         "api_token", "signature_secret", "client_id", "client_secret", "access_token",
         "refresh_token", "session", "host")
     derived_credentials: ClassVar[tuple[str, ...]] = ("access_token", "session", "host")
+    connect_flow = AccurateConnectFlow()  # the console's OAuth / API-token forms
     setting_fields: ClassVar[Mapping[str, str]] = {
         "auth": "api_token or oauth",
         "account_url": "account host, e.g. https://account.accurate.id (or an emulator)",

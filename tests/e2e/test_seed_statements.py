@@ -6,9 +6,6 @@ seed-forstok-accurate.md; each test is named after one and runs for Ginee and fo
 
 from __future__ import annotations
 
-import re
-
-import httpx
 import pytest
 
 from jembatan_demo.world import ACCOUNTS, WAREHOUSE
@@ -308,30 +305,6 @@ def test_changing_the_database_through_accurate_connect_requires_re_integration(
     scene.sync()
     assert len(scene.accurate.documents(other, "sales_order")) == 1
     assert scene.order_number(order_id) in str(scene.accurate.documents(other, "sales_order"))
-
-
-def test_the_status_page_shows_a_failure_and_its_repush_button_sends_it(scene: Scene) -> None:
-    from framework.app import App
-    from framework.emulation import start_in_thread
-    from framework.web import create_web_app
-
-    scene.go_live(products=False)
-    order_id = scene.order(state=S.PAID)
-    scene.sync()  # the SKU is not in Accurate yet: a failed record
-    app = App.create(scene.jembatan.database_url)
-    web = start_in_thread(create_web_app(app))
-    try:
-        page = httpx.get(web.base_url, timeout=10).text
-        assert scene.order_number(order_id) in page and "jembatan products sync" in page
-        record_id = re.search(r"action='/records/(\d+)/repush'", page).group(1)
-        scene.jembatan("products", "sync", "--link", scene.link)  # the fix the page named
-        answer = httpx.post(f"{web.base_url}/records/{record_id}/repush", timeout=10)
-        assert answer.status_code in (200, 303)
-    finally:
-        web.stop()
-        app.close()
-    scene.jembatan("worker", "--burst")
-    assert len(scene.order_documents("sales_order", order_id)) == 1
 
 
 def test_check_reports_skus_missing_on_either_side(scene: Scene) -> None:

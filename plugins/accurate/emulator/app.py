@@ -12,7 +12,6 @@ import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -27,8 +26,8 @@ from plugins.accurate.assumptions import (
     RATE_LIMIT_STATUS,
 )
 
-from . import accounts, control, data, records
-from .auth import ALL_SCOPES, AuthFailure, AuthRegistry
+from . import accounts, consent, control, data, records
+from .auth import AuthFailure, AuthRegistry
 from .params import read_params
 from .payments import target_adjustment
 from .state import WIB, AccurateRefusal, Database
@@ -64,6 +63,8 @@ class AccurateEmulator(Emulator):
         self.bulk_top_level_s = bulk_top_level_s
         self.data_version = 20260611103014
         self.auth = AuthRegistry()
+        self.consent = consent.ConsentDesk()
+        self.auto_consent = False  # True: /oauth/authorize answers the code without pages
         self.meter = RequestMeter(per_second=8, in_flight=8)
         self.databases: dict[int, Database] = {}
         self._tokens_by_db: dict[int, str] = {}
@@ -264,7 +265,7 @@ class AccurateEmulator(Emulator):
     def routes(self) -> list[Route]:
         """Return the account-host and data-host routes."""
         return [
-            Route("/oauth/authorize", self._authorize, methods=["GET"]),
+            *consent.routes(self),  # login form and "Beri Akses" page
             Route("/oauth/token", self._token, methods=["POST"]),
             Route("/api/{name}.do", self._account_api, methods=["GET", "POST"]),
             Route("/accurate/api/{module}/{action}.do", self._data_api,
@@ -273,16 +274,6 @@ class AccurateEmulator(Emulator):
                   methods=["GET", "POST", "DELETE"]),
             *control.routes(self),
         ]
-
-    async def _authorize(self, request: Request) -> Response:
-        query = request.query_params
-        if query.get("client_id") != self.auth.client_id:
-            return JSONResponse({"error": "invalid_client"}, status_code=400)
-        scopes = frozenset(query.get("scope", "").split()) or ALL_SCOPES
-        with self.lock:
-            code = self.auth.issue_code(query.get("redirect_uri", ""), scopes)
-        target = {"code": code, **({"state": query["state"]} if "state" in query else {})}
-        return RedirectResponse(f"{query.get('redirect_uri', '')}?{urlencode(target)}", 302)
 
     async def _token(self, request: Request) -> Response:
         form = await read_params(request)

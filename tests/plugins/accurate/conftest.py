@@ -27,7 +27,9 @@ T0 = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
 
 @pytest.fixture
 def emulator() -> Iterator[AccurateEmulator]:
-    with serve_in_thread(AccurateEmulator(seed=1)) as served:
+    emulator = AccurateEmulator(seed=1)
+    emulator.auto_consent = True  # these tests run the code grant without a browser
+    with serve_in_thread(emulator) as served:
         yield served
 
 

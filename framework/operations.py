@@ -1,0 +1,192 @@
+"""Operator actions that read both platforms, shared by the CLI and the web console.
+
+Each function opens its own short sessions and holds none while a platform answers (SQLite
+has one writer at a time). The CLI prints what they return; the console renders it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from .catalogue import ITEM, ProductSyncPlan, plan_product_sync, pushed_skus
+from .checks import CheckContext, Problem
+from .configuration import (
+    account_mappings,
+    bind_warehouse,
+    bindings_to_operate,
+    warehouse_bindings,
+)
+from .domain import Account, Product, Warehouse
+from .errors import ConfigError
+from .jobs import AccountRole
+from .links import build_accounting, build_commerce, get_link, link_info
+from .models import DocumentBindingRow
+from .queue import enqueue
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .app import App
+
+#: which chart-of-accounts types each role may use (customers are a list of their own)
+ROLE_ACCOUNT_KINDS: dict[AccountRole, tuple[str, ...]] = {
+    AccountRole.CUSTOMER: ("CUSTOMER",),
+    AccountRole.BANK: ("CASH_BANK",),
+    AccountRole.SHIPPING_FEE: ("REVENUE", "OTHER_INCOME"),
+    AccountRole.DISCOUNT: ("REVENUE", "EXPENSE", "OTHER_EXPENSE"),
+}
+
+
+@dataclass
+class WarehouseOverview:
+    """Both sides' warehouses and how they are bound."""
+
+    store: list[Warehouse]
+    accounting: list[Warehouse]
+    bound: dict[str, str]  # store warehouse id -> accounting warehouse name
+
+    @property
+    def free(self) -> list[Warehouse]:
+        """Accounting warehouses not bound to any store warehouse."""
+        taken = set(self.bound.values())
+        return [w for w in self.accounting if w.name not in taken]
+
+
+def warehouse_overview(app: App, link_id: str) -> WarehouseOverview:
+    """Return the store's and the accounting system's warehouses with the bindings."""
+    with app.session() as session:
+        link = get_link(session, link_id)
+        bound = {b.store_warehouse_id: b.accounting_warehouse
+                 for b in warehouse_bindings(session, link_id)}
+    with build_commerce(app, link) as commerce:
+        store = list(commerce.list_warehouses())
+    with build_accounting(app, link) as accounting:
+        books = list(accounting.list_warehouses())
+    return WarehouseOverview(store, books, bound)
+
+
+def bind_known_warehouse(app: App, link_id: str, store_warehouse: str,
+                         accounting_warehouse: str) -> None:
+    """Bind two warehouses after checking both exist on their platforms (one-to-one).
+
+    Raises:
+        ConfigError: either warehouse is unknown, or either side is bound already.
+    """
+    overview = warehouse_overview(app, link_id)
+    store_names = {w.id: w.name for w in overview.store}
+    if store_warehouse not in store_names:
+        raise ConfigError(f"unknown store warehouse {store_warehouse!r} on link {link_id} "
+                          f"(known: {', '.join(sorted(store_names)) or 'none'})",
+                          fix=f"jembatan warehouses list --link {link_id}")
+    books = {w.name for w in overview.accounting}
+    if accounting_warehouse not in books:
+        raise ConfigError(f"unknown accounting warehouse {accounting_warehouse!r} "
+                          f"(known: {', '.join(sorted(books)) or 'none'})",
+                          fix=f"jembatan warehouses list --link {link_id}")
+    with app.session() as session:
+        bind_warehouse(session, get_link(session, link_id), store_warehouse,
+                       accounting_warehouse, store_names[store_warehouse])
+
+
+@dataclass
+class AccountChoices:
+    """The accounting side's accounts and customers, and the link's current map."""
+
+    accounts: list[Account]
+    mapped: dict[tuple[str, str], str]  # (role, channel) -> number
+
+    def for_role(self, role: AccountRole) -> list[Account]:
+        """The accounts of the types ``role`` may use (customers for the customer role)."""
+        kinds = ROLE_ACCOUNT_KINDS[role]
+        return [a for a in self.accounts if a.kind.upper() in kinds]
+
+
+def account_choices(app: App, link_id: str) -> AccountChoices:
+    """Return the chart of accounts and customers read from the accounting system now."""
+    with app.session() as session:
+        link = get_link(session, link_id)
+        mapped = {(m.role.value, m.qualifier): m.value for m in account_mappings(session, link_id)}
+    with build_accounting(app, link) as accounting:
+        accounts = list(accounting.list_accounts())
+    return AccountChoices(accounts, mapped)
+
+
+def prepare_product_sync(app: App, link_id: str, store_warehouse: str | None = None, *,
+                         include_pending: bool = False,
+                         on_product: Callable[[], None] | None = None) -> ProductSyncPlan:
+    """Work out what a product sync would push, without queuing anything (the preview)."""
+    with app.session() as session:
+        link = get_link(session, link_id)
+        bindings = bindings_to_operate(session, link, store_warehouse)
+        for binding in bindings:
+            session.expunge(binding)
+        pushed = pushed_skus(session, link_id)
+    with build_commerce(app, link) as commerce, build_accounting(app, link) as books:
+        return plan_product_sync(commerce, books, bindings, pushed,
+                                 include_pending=include_pending, on_product=on_product)
+
+
+def queue_product_sync(app: App, link_id: str, plan: ProductSyncPlan) -> int:
+    """Queue the plan's jobs (a job already queued is not queued twice); return how many."""
+    with app.session() as session:
+        for job in plan.jobs:
+            enqueue(session, link_id, job)
+    return len(plan.jobs)
+
+
+def planned_products(plan: ProductSyncPlan) -> list[Product]:
+    """The products a plan pushes, for the preview table."""
+    return [Product.model_validate(raw) for job in plan.jobs for raw in job.payload["products"]]
+
+
+@dataclass
+class PushedProduct:
+    """One row of Product Information."""
+
+    sku: str
+    accounting_id: str | None
+    pushed_at: datetime
+    on_hand: dict[str, int] = field(default_factory=dict)  # accounting warehouse -> quantity
+
+
+def product_information(app: App, link_id: str, limit: int = 50, offset: int = 0,
+                        search: str = "") -> tuple[list[str], list[PushedProduct]]:
+    """Return the bound accounting warehouses and the pushed products with their stock."""
+    with app.session() as session:
+        link = get_link(session, link_id)
+        warehouses = [b.accounting_warehouse for b in warehouse_bindings(session, link_id)]
+        query = (select(DocumentBindingRow)
+                 .where(DocumentBindingRow.link_id == link_id, DocumentBindingRow.kind == ITEM))
+        if search:
+            query = query.where(DocumentBindingRow.ref.contains(search))
+        rows = [PushedProduct(r.ref, r.accounting_id, r.created_at) for r in session.scalars(
+            query.order_by(DocumentBindingRow.ref).offset(offset).limit(limit))]
+    if rows:
+        skus = [row.sku for row in rows]
+        with build_accounting(app, link) as accounting:
+            for warehouse in warehouses:
+                levels = {level.sku: level.quantity
+                          for level in accounting.read_stock(warehouse, skus)}
+                for row in rows:
+                    if row.sku in levels:
+                        row.on_hand[warehouse] = levels[row.sku]
+    return warehouses, rows
+
+
+def run_checks(app: App, link_id: str) -> list[Problem]:
+    """Run every plugin's ``check_link`` for one link and return the problems found."""
+    with app.session() as session:
+        link = get_link(session, link_id)
+        bindings = {b.store_warehouse_id: b.accounting_warehouse
+                    for b in warehouse_bindings(session, link_id)}
+        mappings = {(m.role.value, m.qualifier): m.value
+                    for m in account_mappings(session, link_id)}
+        info = link_info(link)
+    with build_commerce(app, link) as commerce, build_accounting(app, link) as accounting:
+        context = CheckContext(info, commerce, accounting, bindings, mappings)
+        found = app.plugins.hook.check_link(context=context)
+    return [problem for problems in found for problem in problems or ()]
