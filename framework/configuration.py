@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .errors import ConfigError
-from .jobs import AccountRole, Feature
+from .jobs import RECEIPT_MODE_SETTING, AccountRole, Feature, ReceiptMode
 from .models import AccountMapping, Link, WarehouseBinding
 
 
@@ -120,6 +120,18 @@ def map_account(session: Session, link: Link, role: AccountRole, value: str,
 def set_feature(link: Link, feature: Feature, enabled: bool) -> None:
     """Switch a feature on or off for a link."""
     link.features = {**(link.features or {}), feature.value: enabled}
+
+
+def set_receipt_mode(link: Link, mode: ReceiptMode | None) -> None:
+    """Choose how an invoiced order's money is received (auto-paid, payout, off).
+
+    ``None`` drops the choice: Auto Paid when its feature is on, else payout.
+    """
+    settings = {k: v for k, v in (link.accounting_settings or {}).items()
+                if k != RECEIPT_MODE_SETTING}
+    if mode is not None:
+        settings[RECEIPT_MODE_SETTING] = mode.value
+    link.accounting_settings = settings
 
 
 def enabled_features(link: Link) -> frozenset[Feature]:

@@ -32,12 +32,21 @@ if TYPE_CHECKING:
 
     from .app import App
 
+_FEES = ("EXPENSE", "OTHER_EXPENSE", "COGS")
 #: which chart-of-accounts types each role may use (customers are a list of their own)
 ROLE_ACCOUNT_KINDS: dict[AccountRole, tuple[str, ...]] = {
     AccountRole.CUSTOMER: ("CUSTOMER",),
     AccountRole.BANK: ("CASH_BANK",),
     AccountRole.SHIPPING_FEE: ("REVENUE", "OTHER_INCOME"),
     AccountRole.DISCOUNT: ("REVENUE", "EXPENSE", "OTHER_EXPENSE"),
+    AccountRole.MARKETPLACE_BALANCE: ("CASH_BANK",),
+    AccountRole.COMMISSION_FEE: _FEES,
+    AccountRole.SERVICE_FEE: _FEES,
+    AccountRole.PAYMENT_FEE: _FEES,
+    AccountRole.SHIPPING_DIFFERENCE: _FEES,
+    AccountRole.SELLER_VOUCHER: ("EXPENSE", "OTHER_EXPENSE", "REVENUE"),
+    AccountRole.PLATFORM_SUBSIDY: ("OTHER_INCOME", "REVENUE"),
+    AccountRole.OTHER_FEE: _FEES,
 }
 
 
@@ -101,7 +110,9 @@ class AccountChoices:
 
     def for_role(self, role: AccountRole) -> list[Account]:
         """The accounts of the types ``role`` may use (customers for the customer role)."""
-        kinds = ROLE_ACCOUNT_KINDS[role]
+        kinds = ROLE_ACCOUNT_KINDS.get(role)
+        if kinds is None:  # a role this table does not know yet: every GL account
+            return [a for a in self.accounts if a.kind.upper() != "CUSTOMER"]
         return [a for a in self.accounts if a.kind.upper() in kinds]
 
 

@@ -196,7 +196,7 @@ def set_command(app, link_id, store_setting, accounting_setting,  # noqa: PLR091
 @link.command("webhook-url")
 @click.argument("link_id")
 @click.option("--base-url", default="http://HOST:PORT", show_default=True,
-              help="Where `jembatan web` or `jembatan worker --listen` is reached from the "
+              help="Where `jembatan worker --listen` is reached from the "
                    "internet, e.g. https://jembatan.example.com.")
 @click.option("--rotate", is_flag=True,
               help="Make a new token; the old URL is refused from then on.")

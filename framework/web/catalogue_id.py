@@ -171,6 +171,21 @@ CATALOGUE: dict[str, str] = {
     "already sent to Accurate was deleted.":
         "Ikatan gudang {store} dilepas. Produk, order dan stoknya tidak lagi disinkronkan; "
         "tidak ada yang sudah dikirim ke Accurate yang dihapus.",
+    "Webhook": "Webhook",
+    "The secret URL to register in the store's webhook settings; it points at the worker "
+    "(jembatan worker --listen), not at this console.":
+        "URL rahasia yang didaftarkan di pengaturan webhook toko; mengarah ke worker (jembatan "
+        "worker --listen), bukan ke konsol ini.",
+    "Where the worker is reached from the internet": "Alamat worker dari internet",
+    "Show the webhook URL": "Tampilkan URL webhook",
+    "Webhook URL of {link}": "URL webhook {link}",
+    "A new token was made: register this URL in the store; the old one is refused from now on.":
+        "Token baru dibuat: daftarkan URL ini di toko; URL lama ditolak mulai sekarang.",
+    "Register this URL in the store's webhook settings. Keep it secret: it carries the link's "
+    "own token.": "Daftarkan URL ini di pengaturan webhook toko. Rahasiakan: URL ini memuat "
+                  "token tautan.",
+    "Make a new token (if the URL leaked)": "Buat token baru (jika URL bocor)",
+    "Back": "Kembali",
     # accounts
     "Account mapping (CoA)": "Pemetaan akun (CoA)",
     "The choices are read from Accurate's chart of accounts now, filtered by account type.":
@@ -188,6 +203,26 @@ CATALOGUE: dict[str, str] = {
         "Akun kas / bank penerima pembayaran Auto Paid",
     "Account for the shipping fee charged on invoices": "Akun ongkos kirim pada faktur",
     "Account for order-level discounts": "Akun diskon tingkat order",
+    "Orders and invoices": "Order dan faktur",
+    "Payout receipts": "Penerimaan pencairan dana (payout)",
+    "Marketplace balance (cash/bank) receiving net payouts":
+        "Saldo marketplace (kas/bank) penerima dana bersih",
+    "Marketplace commission fee": "Biaya komisi marketplace",
+    "Marketplace service fee": "Biaya layanan marketplace",
+    "Payment (transaction) fee": "Biaya pembayaran (transaksi)",
+    "Shipping cost difference": "Selisih ongkos kirim",
+    "Seller-funded voucher": "Voucher dari penjual",
+    "Platform subsidies and rebates (income)": "Subsidi dan rabat platform (pendapatan)",
+    "Any other fee (fallback)": "Biaya lainnya (cadangan)",
+    "Receipt mode": "Mode penerimaan",
+    "Default: Auto Paid when its switch is on, else payout":
+        "Bawaan: Auto Paid bila sakelarnya aktif, selain itu payout",
+    "how an invoiced order's money is received": "cara uang order yang sudah difakturkan diterima",
+    "Auto Paid: the whole invoice into the bank right after it":
+        "Auto Paid: seluruh faktur langsung masuk ke bank",
+    "Payout: the marketplace's net payout at settlement, fee by fee":
+        "Payout: dana bersih marketplace saat pencairan, per biaya",
+    "Off: receipts are entered by hand in Accurate": "Mati: penerimaan dicatat manual di Accurate",
     # check
     "Ready to go live: nothing blocks this link.":
         "Siap aktif: tidak ada yang menghalangi tautan ini.",
@@ -314,6 +349,39 @@ CATALOGUE: dict[str, str] = {
     "completed": "selesai",
     "cancelled": "dibatalkan",
     "returned": "dikembalikan",
+    # payouts
+    "Each settled order's expected net payout against the receipt booked in Accurate. Late: "
+    "nothing booked that many days after delivery.":
+        "Dana bersih yang diharapkan tiap order selesai dibandingkan penerimaan yang dicatat di "
+        "Accurate. Terlambat: belum dicatat sekian hari setelah diterima pembeli.",
+    "settled": "selesai",
+    "booked": "dicatat",
+    "with a difference": "ada selisih",
+    "late": "terlambat",
+    "Delivered from": "Diterima sejak",
+    "Late after (days)": "Terlambat setelah (hari)",
+    "Download CSV": "Unduh CSV",
+    "State": "Status",
+    "Delivered": "Diterima",
+    "Expected net": "Bersih diharapkan",
+    "Booked": "Dicatat",
+    "Difference": "Selisih",
+    "Released": "Dicairkan",
+    "Age (days)": "Umur (hari)",
+    "No settled order yet.": "Belum ada order yang selesai.",
+    "Import a settlement": "Impor pencairan dana",
+    "The marketplace's settlement export (CSV: order_number, released_amount, release_date and "
+    "fee columns). Each order is booked once; a corrected figure corrects the receipt.":
+        "Ekspor pencairan dana marketplace (CSV: order_number, released_amount, release_date "
+        "dan kolom biaya). Tiap order dicatat sekali; angka yang dikoreksi mengoreksi "
+        "penerimaannya.",
+    "Settlement file": "Berkas pencairan",
+    "Import": "Impor",
+    "Choose a settlement CSV file (at most 5 MB).": "Pilih berkas CSV pencairan (maks. 5 MB).",
+    "export it from the marketplace's settlement page":
+        "ekspor dari halaman pencairan dana marketplace",
+    "{queued} payout receipt(s) queued, {same} unchanged, {bad} unreadable line(s).":
+        "{queued} penerimaan payout diantrekan, {same} tidak berubah, {bad} baris tak terbaca.",
     # jobs
     "A worker was last seen at {t} UTC.": "Worker terakhir terlihat pukul {t} UTC.",
     "No worker has ever run on this database.": "Belum pernah ada worker di database ini.",

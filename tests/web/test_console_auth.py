@@ -217,3 +217,19 @@ def test_language_follows_the_browser_then_the_switch(console: TestClient) -> No
     console.post("/lang", data={"lang": "id", "csrf": token, "back": "/login"})
     assert "Masuk ke jembatan" in console.get("/login",
                                               headers={"accept-language": "en-GB"}).text
+
+
+def test_the_webhook_url_is_shown_by_post_and_can_be_rotated(app, console: TestClient) -> None:
+    from framework.webhook_receipt import link_webhook_token
+
+    _login(console, "ani")
+    assert console.get("/links/toko-a/webhook-url").status_code == 405  # never by GET
+    csrf = _csrf(console, "/links/toko-a")
+    page = console.post("/links/toko-a/webhook-url",
+                        data={"csrf": csrf, "base_url": "https://hook.example.id/"}).text
+    url = re.search(r'id="webhook-url" class="wrap">([^<]+)<', page).group(1)
+    assert url == f"https://hook.example.id/webhooks/toko-a/{link_webhook_token(app, 'toko-a')}"
+    rotated = console.post("/links/toko-a/webhook-url", data={
+        "csrf": csrf, "base_url": "https://hook.example.id", "rotate": "1"}).text
+    assert url not in rotated and link_webhook_token(app, "toko-a") in rotated
+    assert console.post("/links/toko-b/webhook-url", data={"csrf": csrf}).status_code == 404

@@ -98,7 +98,7 @@ def test_on_a_phone(site: Site, links) -> None:
         assert page.is_visible("#link-toko-ginee")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390  # nothing wider than the screen; tables scroll inside their box
-        shoot(page, "19-phone", full_page=False)
+        shoot(page, "20-phone", full_page=False)
         page.goto(f"{site.url}/links/toko-ginee/records?kind=order")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:

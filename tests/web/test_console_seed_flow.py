@@ -21,7 +21,7 @@ from framework.intake import sync_orders
 from framework.jobs import Feature, RecordStatus
 from framework.links import get_link
 from framework.models import PushRecord
-from jembatan_demo.world import WAREHOUSE, link_settings
+from jembatan_demo.world import PAYOUT_ACCOUNT_MAP, WAREHOUSE, link_settings
 from plugins.accurate.emulator.consent import OWNER_EMAIL, OWNER_PASSWORD
 
 from .conftest import ADMIN, Site, shoot, wait_for
@@ -166,11 +166,13 @@ def test_map_accounts_with_choices_from_accurates_chart(site: Site, page) -> Non
     for store in site.world.stores:
         page.goto(f"{site.url}/links/{store.link_id}/accounts")
         bank_choices = page.eval_on_selector_all("#role_bank option", "os => os.map(o => o.value)")
-        assert bank_choices == ["", "1101"]  # only CASH_BANK accounts are offered for the bank
+        assert bank_choices == ["", "1101", "1102"]  # only CASH_BANK accounts for the bank
         page.select_option("#role_customer", "C.MARKETPLACE")
         page.select_option("#role_bank", "1101")
         page.select_option("#role_shipping_fee", "4102")
         page.select_option("#role_discount", "4103")
+        for role, number, _channel in PAYOUT_ACCOUNT_MAP:
+            page.select_option(f"#role_{role}", number)
         page.fill("input[name=channel]", "shopee")
         page.select_option("select[name=channel_customer]", "C.MARKETPLACE")
         page.click("#accounts-form button[type=submit]")
@@ -179,8 +181,9 @@ def test_map_accounts_with_choices_from_accurates_chart(site: Site, page) -> Non
             mapped = {(m.role.value, m.qualifier): m.value
                       for m in account_mappings(session, store.link_id)}
         assert mapped == {("customer", ""): "C.MARKETPLACE", ("customer", "SHOPEE"):
-                          "C.MARKETPLACE", ("bank", "1101"[:0] or ""): "1101",
-                          ("shipping_fee", ""): "4102", ("discount", ""): "4103"}
+                          "C.MARKETPLACE", ("bank", ""): "1101",
+                          ("shipping_fee", ""): "4102", ("discount", ""): "4103",
+                          **{(role, ""): number for role, number, _ in PAYOUT_ACCOUNT_MAP}}
         if store.platform == "ginee":
             shoot(page, "09-account-mapping")
 
@@ -190,10 +193,13 @@ def test_switch_features(site: Site, page) -> None:
         page.goto(f"{site.url}/links/{store.link_id}")
         page.check("input[name=feature_auto_paid]")
         page.uncheck("input[name=feature_stock_sync]")
+        mode = "payout" if store.platform == "ginee" else ""  # ginee's money comes by payout
+        page.select_option("#receipt_mode", mode)
         page.click("#features button[type=submit]")
         assert page.is_visible("#flash")
-        assert enabled_features(_link(site, store.link_id)) == {Feature.INVOICE,
-                                                                Feature.AUTO_PAID}
+        link = _link(site, store.link_id)
+        assert enabled_features(link) == {Feature.INVOICE, Feature.AUTO_PAID}
+        assert link.accounting_settings.get("receipt_mode", "") == mode
 
 
 def test_preflight_check_lists_each_problem_with_its_fix(site: Site, page) -> None:
@@ -317,6 +323,39 @@ def test_the_orders_timeline_shows_its_events_and_documents(site: Site, page) ->
         store.database_id, "sales_order") if number in str(d))["number"]
     assert accurate_number in documents
     shoot(page, "17-order-timeline")
+
+
+def test_payouts_list_the_settled_order_and_take_a_settlement_file(site: Site, page,
+                                                                     tmp_path) -> None:
+    store = _store(site, "ginee")
+    number, order_id = site.state["order_number"], site.state["order_id"]
+    store.emulator.advance_order(order_id, store.statuses[OrderState.DELIVERED])
+    sync_orders(site.app, store.link_id)
+    page.goto(f"{site.url}/links/{store.link_id}/payouts")
+    row = page.locator(f"#payouts tr:has-text('{number}')")
+    assert row.count() == 1
+    with page.expect_download() as download:
+        page.click("a[href*='payouts.csv']")
+    assert number in download.value.path().read_text()
+    settlement = tmp_path / "settlement.csv"
+    settlement.write_text("order_number,released_amount,release_date\n"
+                          f"{number},1000,2026-12-01\n", encoding="utf-8")
+    page.set_input_files("#settlement-form input[type=file]", str(settlement))
+    page.click("#settlement-form button[type=submit]")
+    flash = page.text_content("#flash")
+    assert re.search(r"^\s*1 ", flash), flash  # one payout receipt queued
+    wait_for(lambda: number in _booked(site, store.link_id), "the payout receipt to be booked")
+    page.goto(f"{site.url}/links/{store.link_id}/payouts")
+    cells = page.locator(f"#payouts tr:has-text('{number}') td")
+    assert cells.nth(5).text_content().strip() == "1,000"  # booked, as the file said
+    shoot(page, "19-payouts")
+
+
+def _booked(site: Site, link_id: str) -> dict:
+    from framework.payouts import booked_payouts
+
+    with site.app.session() as session:
+        return booked_payouts(session, link_id)
 
 
 def test_jobs_page_counts_and_no_worker_banner_while_one_runs(site: Site, page) -> None:

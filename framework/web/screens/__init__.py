@@ -7,9 +7,11 @@ from . import (
     jobs,
     login,
     orders,
+    payouts,
     products,
     records,
     stock,
 )
 
-SCREENS = (login, integrations, connect, configuration, products, stock, records, orders, jobs)
+SCREENS = (login, integrations, connect, configuration, products, stock, records, orders, jobs,
+           payouts)

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from ...configuration import enabled_features, map_account, set_feature, unbind_warehouse
-from ...jobs import AccountRole, Feature
+from ...configuration import (
+    enabled_features,
+    map_account,
+    set_feature,
+    set_receipt_mode,
+    unbind_warehouse,
+)
+from ...jobs import RECEIPT_MODE_SETTING, AccountRole, Feature, ReceiptMode
 from ...links import get_link
 from ...operations import account_choices, bind_known_warehouse, run_checks, warehouse_overview
+from ...webhook_receipt import link_webhook_token
 from ..pages import Page, screen
 
 FEATURE_HELP = {
@@ -21,7 +28,25 @@ ROLE_HELP = {
     AccountRole.BANK: "Cash / bank account receiving Auto Paid receipts",
     AccountRole.SHIPPING_FEE: "Account for the shipping fee charged on invoices",
     AccountRole.DISCOUNT: "Account for order-level discounts",
+    AccountRole.MARKETPLACE_BALANCE: "Marketplace balance (cash/bank) receiving net payouts",
+    AccountRole.COMMISSION_FEE: "Marketplace commission fee",
+    AccountRole.SERVICE_FEE: "Marketplace service fee",
+    AccountRole.PAYMENT_FEE: "Payment (transaction) fee",
+    AccountRole.SHIPPING_DIFFERENCE: "Shipping cost difference",
+    AccountRole.SELLER_VOUCHER: "Seller-funded voucher",
+    AccountRole.PLATFORM_SUBSIDY: "Platform subsidies and rebates (income)",
+    AccountRole.OTHER_FEE: "Any other fee (fallback)",
 }
+RECEIPT_HELP = {
+    ReceiptMode.AUTO_PAID.value: "Auto Paid: the whole invoice into the bank right after it",
+    ReceiptMode.PAYOUT.value: "Payout: the marketplace's net payout at settlement, fee by fee",
+    ReceiptMode.OFF.value: "Off: receipts are entered by hand in Accurate",
+}
+#: the roles the payout receipt mode needs, shown in their own group
+PAYOUT_ROLES = (AccountRole.MARKETPLACE_BALANCE, AccountRole.COMMISSION_FEE,
+                AccountRole.SERVICE_FEE, AccountRole.PAYMENT_FEE,
+                AccountRole.SHIPPING_DIFFERENCE, AccountRole.SELLER_VOUCHER,
+                AccountRole.PLATFORM_SUBSIDY, AccountRole.OTHER_FEE)
 
 
 def _link_id(page: Page) -> str:
@@ -35,7 +60,13 @@ def configuration(page: Page) -> Response:
     overview = warehouse_overview(page.app, link.id)
     return page.render("configuration.html", link=link, tab="config", overview=overview,
                        features=list(Feature), feature_help=FEATURE_HELP,
-                       enabled=enabled_features(link))
+                       enabled=enabled_features(link), receipt_modes=list(ReceiptMode),
+                       receipt_help=RECEIPT_HELP,
+                       receipt_mode=_receipt_mode(link))
+
+
+def _receipt_mode(link) -> str:  # noqa: ANN001 - a detached Link
+    return str((link.accounting_settings or {}).get(RECEIPT_MODE_SETTING) or "")
 
 
 @screen(methods=("POST",))
@@ -76,6 +107,8 @@ def features(page: Page) -> Response:
         link = get_link(session, link_id)
         for feature in Feature:
             set_feature(link, feature, page.value(f"feature_{feature.value}") == "on")
+        mode = page.value("receipt_mode")
+        set_receipt_mode(link, ReceiptMode(mode) if mode else None)
     return page.redirect(f"/links/{link_id}", page.t("Features saved."))
 
 
@@ -84,8 +117,11 @@ def accounts(page: Page) -> Response:
     """The CoA mapping, with choices read from Accurate's chart of accounts by type."""
     link = page.link(page.request.path_params["link_id"])
     choices = account_choices(page.app, link.id)
+    basic = [role for role in AccountRole if role not in PAYOUT_ROLES]
+    payout = [role for role in AccountRole if role in PAYOUT_ROLES]
     return page.render("accounts.html", link=link, tab="accounts", choices=choices,
-                       roles=list(AccountRole), role_help=ROLE_HELP)
+                       groups=[("Orders and invoices", basic), ("Payout receipts", payout)],
+                       role_help=ROLE_HELP, customer=AccountRole.CUSTOMER)
 
 
 @screen(methods=("POST",))
@@ -112,10 +148,22 @@ def check(page: Page) -> Response:
     return page.render("check.html", link=link, tab="check", problems=problems)
 
 
+@screen(methods=("POST",))
+def webhook_url(page: Page) -> Response:
+    """Show (making it on first use, or anew with ``rotate``) the link's secret webhook URL."""
+    link = page.link(page.request.path_params["link_id"])
+    token = link_webhook_token(page.app, link.id, rotate=page.value("rotate") == "1")
+    base = page.value("base_url").rstrip("/") or "http://HOST:PORT"
+    return page.render("webhook_url.html", link=link, tab="config", base=base,
+                       url=f"{base}/webhooks/{link.id}/{token}",
+                       rotated=page.value("rotate") == "1")
+
+
 ROUTES = [
     ("/links/{link_id}", configuration), ("/links/{link_id}/bind", bind),
     ("/links/{link_id}/warehouses/{warehouse}/unbind", confirm_unbind),
     ("/links/{link_id}/warehouses/{warehouse}/unbind/confirm", unbind),
     ("/links/{link_id}/features", features), ("/links/{link_id}/accounts", accounts),
     ("/links/{link_id}/accounts/save", map_accounts), ("/links/{link_id}/check", check),
+    ("/links/{link_id}/webhook-url", webhook_url),
 ]
