@@ -48,10 +48,11 @@ class Canonical(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value: object) -> object:
-        # PostgreSQL stores no NUL character: a platform value carrying one is refused here,
-        # as that record's clean error, instead of failing a statement later.
-        if isinstance(value, str) and storable.NUL in value:
-            raise ValueError("contains a NUL character")
+        # A value the database or the arithmetic cannot hold (a NUL, 1E+1000000, year 1) is
+        # refused here, as that record's clean error, instead of failing a statement later.
+        problem = storable.value_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -102,9 +103,14 @@ def unstorable_order(order: Order) -> str | None:
         ("channel", order.channel, storable.CHANNEL),
         ("platform_status", order.platform_status, storable.PLATFORM_STATUS),
     ))
-    if problem is None and storable.contains_nul(order.model_dump(mode="json")):
-        problem = "a text of the order contains a NUL character"
-    return problem
+    if problem:
+        return problem
+    try:  # every other rule of the canonical model (NUL, dates, amounts), checked again
+        Order.model_validate(order.model_dump())
+    except ValidationError as error:
+        first = error.errors()[0]
+        return f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}"
+    return None
 
 
 def _raw(order: Order) -> str:

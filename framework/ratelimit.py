@@ -11,7 +11,9 @@ on the platform's own clock, whatever the network delay: if N+1 requests arrived
 second, then when the last was admitted the other N were unreleased or released less than a
 second earlier, so it would not have been admitted.
 
-A killed process never releases its permits; they stop counting at ``expires_at``.
+A killed process never releases its permits; they stop counting at ``expires_at``. A permit
+is a lease of ``PERMIT_LEASE`` that the holding process renews while the request runs, so a
+slow request keeps its slot and a dead process's slots free within one lease (not a minute).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .models import Lane, LanePermit, utcnow
@@ -35,8 +38,11 @@ from .plugins import LaneLimit, Registry
 log = logging.getLogger(__name__)
 
 WINDOW = timedelta(seconds=1)
-#: a permit of a killed process stops counting after this long
+#: the longest a permit counts at all, renewed or not (a request longer than this is hung)
 PERMIT_TTL = timedelta(seconds=60)
+#: a held permit's lease: renewed every third of it while held; a killed process's permits
+#: stop counting when it runs out
+PERMIT_LEASE = timedelta(seconds=6)
 #: permits older than this are deleted (they no longer count for anything)
 PRUNE_AFTER = timedelta(seconds=120)
 POLL_MIN, POLL_MAX = 0.005, 0.05
@@ -85,11 +91,15 @@ class DatabaseGate(_LaneGate):
         self.holder = holder
         self._known_lanes: set[str] = set()
         self._admissions = 0
+        self._held: set[int] = set()
+        self._held_lock = threading.Lock()
+        self._renewer: threading.Thread | None = None
 
     def _acquire(self, lane: str, limit: LaneLimit) -> int:
         while True:
             permit_id = self._try_acquire(lane, limit)
             if permit_id is not None:
+                self._hold(permit_id)
                 return permit_id
             time.sleep(random.uniform(POLL_MIN, POLL_MAX))  # jitter: pollers do not march
 
@@ -106,7 +116,7 @@ class DatabaseGate(_LaneGate):
             if in_flight >= limit.in_flight or in_window >= limit.per_second:
                 return None
             permit = LanePermit(lane=lane, holder=self.holder, acquired_at=now,
-                                expires_at=now + PERMIT_TTL)
+                                expires_at=now + PERMIT_LEASE)
             session.add(permit)
             self._admissions += 1
             if self._admissions % 200 == 1:
@@ -125,7 +135,34 @@ class DatabaseGate(_LaneGate):
             self._known_lanes.add(lane)
         session.execute(select(Lane.name).where(Lane.name == lane).with_for_update())
 
+    def _hold(self, permit_id: int) -> None:
+        with self._held_lock:
+            self._held.add(permit_id)
+            if self._renewer is None or not self._renewer.is_alive():
+                self._renewer = threading.Thread(target=self._renew, name="permit-renewer",
+                                                 daemon=True)
+                self._renewer.start()
+
+    def _renew(self) -> None:
+        """Extend the leases of the permits this process holds, until it holds none."""
+        while True:
+            time.sleep(PERMIT_LEASE.total_seconds() / 3)
+            with self._held_lock:
+                held = list(self._held)
+                if not held:
+                    self._renewer = None
+                    return
+            try:
+                with Session(self.engine) as session, session.begin():
+                    session.execute(update(LanePermit).where(
+                        LanePermit.id.in_(held), LanePermit.released_at.is_(None))
+                        .values(expires_at=utcnow() + PERMIT_LEASE))
+            except SQLAlchemyError as error:  # the next renewal may succeed; leases are long
+                log.warning("renewing lane permits failed: %s", error)
+
     def _release(self, lane: str, permit_id: int) -> None:
+        with self._held_lock:
+            self._held.discard(permit_id)
         with Session(self.engine) as session, session.begin():
             session.execute(update(LanePermit).where(LanePermit.id == permit_id)
                             .values(released_at=utcnow()))
