@@ -91,9 +91,10 @@ BATCH_GET_OMITS_UNKNOWN = True
 CASHLESS = False
 #: line prices include PPN; ``taxationFee`` is the tax inside them [A].
 TAX_INCLUSIVE = True
-#: ``totalAmount`` is what the buyer paid: lines (``actualTotalPrice``) - ``voucherSeller`` +
-#: ``totalShippingFee`` - ``voucherPlatform`` - ``discountPlatform`` - ``coin`` [A: "added back
-#: if totalAmount is net of them"]. The emulator builds its totals this way.
+#: ``totalAmount`` is what the buyer paid: lines (``actualTotalPrice``) - ``voucherSeller`` -
+#: ``sellerRebate`` + ``totalShippingFee`` - ``voucherPlatform`` - ``discountPlatform`` -
+#: ``coin`` [A: "added back if totalAmount is net of them"]; the seller voucher and rebate are
+#: the seller's order discount (docs/money.md). The emulator builds its totals this way.
 #: the emulator's default fees, as a share of the merchandise (real figures vary) [A].
 EMULATOR_COMMISSION_RATE = "0.04"
 EMULATOR_SERVICE_RATE = "0.02"

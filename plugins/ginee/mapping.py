@@ -201,9 +201,10 @@ def _line(item: GineeOrderItem) -> OrderLine:
 def order_money(order: GineeOrder) -> OrderMoney:
     """Return the canonical money pieces of an order from its ``paymentInfo``.
 
-    Following the reference's booking recipe and net-payout estimate [A]: the seller voucher
-    is the seller's order discount; platform vouchers, discounts and coins are platform-funded
-    cuts (``totalAmount`` is assumed net of them); commission, service and card fees, a final
+    Following the reference's booking recipe and net-payout estimate [A] (and
+    docs/money.md): the seller voucher and the seller rebate are the seller's order discount;
+    platform vouchers, discounts and coins are platform-funded cuts (``totalAmount`` is
+    assumed net of them); commission, service and card fees, a final
     shipping cost above what the buyer paid, and seller-funded coin cashback are fees; the
     return refund is a refund. ``insuranceFee`` and ``totalDiscounts`` stay on the Ginee model
     only (who bears the insurance is not known; ``totalDiscounts`` repeats the pieces).
@@ -227,7 +228,7 @@ def order_money(order: GineeOrder) -> OrderMoney:
                       reason="sellerReturnRefundAmount")] \
         if pay.seller_return_refund_amount > 0 else []
     return OrderMoney(
-        seller_discount=pay.voucher_seller, platform_discounts=tuple(cuts),
+        seller_discount=pay.voucher_seller + pay.seller_rebate, platform_discounts=tuple(cuts),
         shipping_charged=pay.total_shipping_fee, shipping_final=shipping_final,
         cashless=A.CASHLESS, tax=pay.taxation_fee, tax_inclusive=A.TAX_INCLUSIVE,
         fees=tuple(fees), refunds=tuple(refunds), stated_net=order.seller_total_amount)

@@ -3,8 +3,8 @@
 The shapes follow the reference's "Order detail", "List orders" and "Webhooks".
 
 Money is held as ``Decimal`` and served as JSON numbers. ``totalAmount`` is built the way
-``assumptions`` reads it: lines (``actualTotalPrice``) - ``voucherSeller`` +
-``totalShippingFee`` - the platform-funded vouchers, discounts and coins.
+``assumptions`` reads it: lines (``actualTotalPrice``) - ``voucherSeller`` - ``sellerRebate``
++ ``totalShippingFee`` - the platform-funded vouchers, discounts and coins.
 """
 
 from __future__ import annotations
@@ -97,8 +97,8 @@ def payment_info(items: list[dict[str, Any]], shipping_fee: Decimal, discount: D
     if "totalDiscounts" not in overrides:
         info["totalDiscounts"] = info["voucherSeller"] + cuts + item_discounts
     if "totalAmount" not in overrides:
-        info["totalAmount"] = (merchandise - info["voucherSeller"] + info["totalShippingFee"]
-                               - cuts)
+        info["totalAmount"] = (merchandise - info["voucherSeller"] - info["sellerRebate"]
+                               + info["totalShippingFee"] - cuts)
     return {"currency": "IDR", **info}
 
 

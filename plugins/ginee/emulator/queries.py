@@ -15,6 +15,7 @@ from typing import Any
 from .. import assumptions as A
 from .. import client as paths
 from .orders import list_row
+from .spare import AVAILABLE_STOCK, SPARE_STOCK, available_stock, spare_stock
 from .state import EmulatorError, GineeStore, OrderRecord, StockCell, iso, parse_time
 
 Query = Callable[[GineeStore, dict[str, Any]], Any]
@@ -209,8 +210,8 @@ def _stock_row(store: GineeStore, warehouse_id: str, sku: str, cell: StockCell) 
     inventory = {
         "id": f"WI{warehouse_id}{brief['id']}", "userId": "U00000001",
         "masterVariationId": brief["id"], "warehouseId": warehouse_id, "transportStock": 0,
-        "warehouseStock": cell.warehouse_stock, "spareStock": 0, "promotionStock": 0,
-        "lockedStock": cell.locked, "availableStock": cell.warehouse_stock - cell.locked,
+        "warehouseStock": cell.warehouse_stock, "spareStock": cell.spare, "promotionStock": 0,
+        "lockedStock": cell.locked, "availableStock": cell.available,
         "safetyStock": 0, "safetyAlert": False, "pricingMethod": "AVERAGE",
         "averagePurchasePrice": None, "currencyCode": "IDR", "type": "NORMAL",
         "pushStatus": "SUCCESS", "failReason": None, "enableStatus": "ENABLE",
@@ -283,8 +284,8 @@ def _stock_answer(store: GineeStore, sku: str, cell: StockCell) -> dict[str, Any
     brief = store.variation_of_sku[sku]
     return {"masterSku": sku, "masterProductName": store.masters[store.product_of_sku[sku]][
         "name"], "masterVariationId": brief["id"], "transportStock": 0,
-        "warehouseStock": cell.warehouse_stock, "spareStock": 0, "promotionStock": 0,
-        "lockedStock": cell.locked, "availableStock": cell.warehouse_stock - cell.locked,
+        "warehouseStock": cell.warehouse_stock, "spareStock": cell.spare, "promotionStock": 0,
+        "lockedStock": cell.locked, "availableStock": cell.available,
         "safetyStock": 0, "outStock": 0, "updateDatetime": iso(store.now())}
 
 
@@ -299,4 +300,6 @@ QUERIES: dict[str, Query] = {
     paths.VARIATION_PRICES: variation_prices,
     paths.WAREHOUSE_STOCK: warehouse_stock,
     paths.UPDATE_STOCK: update_stock,
+    SPARE_STOCK: spare_stock,
+    AVAILABLE_STOCK: available_stock,
 }

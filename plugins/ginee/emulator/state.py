@@ -48,10 +48,16 @@ def parse_time(value: Any) -> datetime:
 
 @dataclass
 class StockCell:
-    """One SKU in one warehouse: on hand and locked by open orders."""
+    """One SKU in one warehouse: on hand, locked by open orders, set aside as spare."""
 
     warehouse_stock: int = 0
     locked: int = 0
+    spare: int = 0
+
+    @property
+    def available(self) -> int:
+        """What the channels may sell: on hand less locked and spare stock."""
+        return self.warehouse_stock - self.locked - self.spare
 
 
 @dataclass
@@ -192,11 +198,11 @@ class GineeStore:
         for brief in product["variationBriefs"]:
             cells = [cells[brief["sku"]] for cells in self.stock_cells.values()
                      if brief["sku"] in cells]
-            on_hand = sum(cell.warehouse_stock for cell in cells)
-            locked = sum(cell.locked for cell in cells)
-            briefs.append({**brief, "stock": {"warehouseStock": on_hand, "spareStock": 0,
-                                              "lockedStock": locked, "promotionStock": 0,
-                                              "availableStock": on_hand - locked}})
+            briefs.append({**brief, "stock": {
+                "warehouseStock": sum(cell.warehouse_stock for cell in cells),
+                "spareStock": sum(cell.spare for cell in cells),
+                "lockedStock": sum(cell.locked for cell in cells), "promotionStock": 0,
+                "availableStock": sum(cell.available for cell in cells)}})
         return {**product, "variationBriefs": briefs}
 
     def seed_catalogue(self, count: int, seed: int = 0) -> list[str]:

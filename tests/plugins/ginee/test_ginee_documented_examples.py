@@ -126,6 +126,17 @@ def test_client_reads_the_documented_stock_update_answer(clock):
         == [{k: row[k] for k in ("masterSku", "quantity")} for row in documented["stockList"]]
 
 
+def test_client_reads_the_documented_spare_stock_answer(clock):
+    path = "/openapi/v1/oms/stock/spare-stock/update"
+    answer = as_json(fixture("spare_stock_update.response.json"))
+    sent: list[tuple[str, Any]] = []
+    with mocked_connector({path: answer}, sent, clock) as connector:
+        data = connector.client.post(path, fixture("spare_stock_update.request.json"))
+    assert data["failedList"] == [{"masterSku": "NOPE-1", "errorMessage": answer["data"][
+        "failedList"][0]["errorMessage"]}] and data["successList"] == []
+    assert sent == [(path, fixture("spare_stock_update.request.json"))]
+
+
 @pytest.mark.parametrize("name", ["warehouse_inventory_list.no_warehouse",
                                   "list_order.window_too_long"])
 def test_client_keeps_ginees_code_message_and_transaction_id(clock, name):
@@ -217,6 +228,14 @@ def test_emulator_answers_stock_update_in_the_documented_shape(emulator, world):
     assert shape_differences(fixture("stock_update.response.json"), answer) == []
     assert answer["data"]["stockList"][0]["warehouseStock"] == 30  # the documented sample
     assert emulator.stock(world.main, "KAOS-M") == 30
+
+
+def test_emulator_answers_spare_stock_in_the_documented_shape(emulator, world):
+    request = fixture("spare_stock_update.request.json")
+    request["stockList"][0]["warehouseId"] = world.main
+    answer = ask(emulator, "/openapi/v1/oms/stock/spare-stock/update", request)
+    assert shape_differences(fixture("spare_stock_update.response.json"), answer) == []
+    assert answer["data"]["failedList"][0]["masterSku"] == "NOPE-1"
 
 
 @pytest.mark.parametrize(("name", "path"), [

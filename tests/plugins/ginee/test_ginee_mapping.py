@@ -276,3 +276,28 @@ def test_canonical_state_error_says_how_to_fix():
     with pytest.raises(PermanentError) as info:
         canonical_state("ON_HOLD")
     assert "STATUS_MAP" in str(info.value)
+
+
+def test_the_worked_example_of_docs_money_md_books_to_the_rupiah():
+    """docs/money.md "Worked example: Ginee (Shopee)": invoice 137 000, net 124 600."""
+    kaos = {"masterSku": "KAOS", "productName": "Kaos", "quantity": 2, "originalPrice": 50000,
+            "actualPrice": 50000, "actualTotalPrice": 100000}
+    topi = {"masterSku": "TOPI", "productName": "Topi", "quantity": 1, "originalPrice": 30000,
+            "actualPrice": 30000, "actualTotalPrice": 30000}
+    payment = {"totalAmount": 127000, "voucherSeller": 5000, "voucherPlatform": 10000,
+               "totalShippingFee": 12000, "finalShippingFee": 14000, "commissionFee": 6500,
+               "serviceFee": 2600, "creditCardServiceFee": 1300}
+    order = order_from_json(raw_order(items=[kaos, topi], totalAmount=127000,
+                                      paymentInfo=payment))
+    assert order.invoice_amount == Decimal(137000) and order.total == Decimal(127000)
+    assert order.expected_payout == Decimal(124600) and money_problems(order) == []
+    returned = order_from_json(raw_order(items=[kaos, topi], totalAmount=127000, paymentInfo={
+        **payment, "sellerReturnRefundAmount": 30000}))
+    assert returned.money.refund_total == Decimal(30000)
+    assert returned.expected_payout == Decimal(94600)
+
+
+def test_a_seller_rebate_is_the_sellers_discount():
+    pay = {**raw_order()["paymentInfo"], "sellerRebate": 3000, "totalAmount": 114000}
+    order = order_from_json(raw_order(totalAmount=114000, paymentInfo=pay))
+    assert order.discount == Decimal(8000) and money_problems(order) == []
