@@ -164,3 +164,46 @@ def test_check_reports_the_roles_payout_mode_needs(connector) -> None:
     assert {p[1] for p in problems({}, mapped)} == {
         "commission_fee", "service_fee", "payment_fee", "shipping_difference",
         "seller_voucher", "1102", "6299", "7101"}  # the numbers: not in this chart yet
+
+
+def test_ppn_and_branch_per_link(emulator, db, link_for, new_order) -> None:
+    from plugins.accurate.connector import AccurateConnector
+
+    for branch in ("Jakarta", "Bandung"):
+        emulator.add_branch(db, branch)
+    for number, name, kind in ((BALANCE, "Saldo Shopee", "CASH_BANK"),
+                               (OTHER, "Biaya Marketplace Lain", "EXPENSE"),
+                               (SUBSIDY, "Subsidi", "OTHER_INCOME")):
+        emulator.add_account(db, number, name, kind)
+    settings = {"taxable": "true", "inclusive_tax": "true", "branch_name": "Bandung",
+                "receipt_mode": "payout"}
+    with AccurateConnector(link_for(emulator, db, settings=settings)) as taxed:
+        from framework.testing.memory import MemoryJobContext
+        link = LinkInfo(id="toko", commerce="ginee", accounting="accurate",
+                        features=frozenset({Feature.INVOICE}), integrated_at=T0,
+                        settings=settings)
+        accounts = {(AccountRole.CUSTOMER, "SHOPEE"): "C.SHOPEE",
+                    (AccountRole.SHIPPING_FEE, ""): "4101",
+                    (AccountRole.MARKETPLACE_BALANCE, ""): BALANCE,
+                    (AccountRole.OTHER_FEE, ""): OTHER,
+                    (AccountRole.PLATFORM_SUBSIDY, ""): SUBSIDY}
+        bindings: dict = {}
+        order = priced(new_order, fees=FEES[:1])
+
+        def ctx(kind, item):
+            return MemoryJobContext(link=link, kind=kind, accounting_connector=taxed,
+                                    payload={"order": item.model_dump(mode="json"),
+                                             "reread": False},
+                                    warehouses={"WH1": "Gudang Utama"}, accounts=accounts,
+                                    bindings=bindings)
+
+        handlers.HANDLERS[SI](ctx(SI, order))
+        handlers.HANDLERS[PAYOUT](ctx(PAYOUT, order.model_copy(
+            update={"state": OrderState.COMPLETED})))
+    [si], [sr] = emulator.documents(db, "sales_invoice"), emulator.documents(db, "sales_receipt")
+    assert si["taxable"] is True and si["inclusiveTax"] is True
+    assert all(line["useTax1"] for line in si["detailItem"])
+    assert Decimal(str(si["totalAmount"])) == order.invoice_amount  # PPN inside the prices
+    assert Decimal(str(si["tax1Amount"])) > 0
+    assert si["branchName"] == sr["branchName"] == "Bandung"
+    assert Decimal(str(sr["chequeAmount"])) == order.invoice_amount - 6000
