@@ -122,6 +122,10 @@ def post_payout_receipt(ctx: JobContext, order: Order, invoice: Posted,
     existing = find_document(ctx, connector, order, SALES_RECEIPT)
     if existing is not None and not correct:
         return existing
+    if order.state is OrderState.CANCELLED and not order.books.refunds:
+        ctx.record(RecordKind.ORDER, order.order_number, SALES_RECEIPT, RecordStatus.SKIPPED,
+                   reason="cancelled: the marketplace pays nothing for it")
+        return None
     plan = payout.plan_payout(order, returned_amount(ctx, order))
     if plan.released <= 0:
         ctx.record(RecordKind.ORDER, order.order_number, SALES_RECEIPT,
