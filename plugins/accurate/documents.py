@@ -97,21 +97,23 @@ def save_document(ctx: JobContext, connector: AccurateConnector, order: Order, d
                   body: dict[str, Any]) -> Posted:
     """Save a document the caller has just looked for and not found.
 
-    A save whose answer was lost comes back as Accurate's duplicate-number refusal on the
-    retry; the document is then fetched instead of saved twice.
+    A save whose answer was lost comes back refused on the retry (the duplicate number, or
+    another check Accurate runs first); the document is then fetched instead of saved twice.
     """
     module = MODULES[document]
     try:
         envelope = connector.client.save(module, body)
     except ProviderAPIError as error:
-        if error.code == "duplicate" and "dengan No" in error.message:
-            log.info("%s %s already saved (lost answer); fetching it", module, body["number"])
-            found = find_document(ctx, connector, order, document)
-            if found is not None:
-                ctx.record(RecordKind.ORDER, order.order_number, document,
-                           RecordStatus.SUCCEEDED, sent=body, received=found.detail,
-                           reason="already in Accurate")
-                return found
+        # A refusal of a retried save may be the duplicate number, or another check Accurate
+        # runs first (a return's quantities already returned by our lost first save): a
+        # document under our deterministic number is ours either way.
+        log.info("%s %s refused (%s); looking it up by number", module, body["number"],
+                 error.message)
+        found = find_document(ctx, connector, order, document)
+        if found is not None:
+            ctx.record(RecordKind.ORDER, order.order_number, document, RecordStatus.SUCCEEDED,
+                       sent=body, received=found.detail, reason="already in Accurate")
+            return found
         _record_failure(ctx, order, document, body, error)
         raise
     except (TransientError, PermanentError, ConfigError) as error:
