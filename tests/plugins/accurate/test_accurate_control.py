@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import httpx
 import pytest
 
+from framework import ProviderPermanentError
 from framework.emulation import free_port
 from plugins.accurate.connect import connect_api_token
 
@@ -118,3 +120,19 @@ def test_webhooks_in_the_data_shape_stop_after_7_days_unless_renewed(
         assert emulator.flush_webhooks() == 0 and len(bodies) == 3
     history = emulator.webhooks.history
     assert [entry["type"] for entry in history] == ["SALES_INVOICE", "SALES_INVOICE", "ITEM"]
+
+
+def test_webhook_history_takes_api_token_headers_and_at_most_24_hours(
+        emulator, db, token_client) -> None:
+    emulator.set_webhook("http://127.0.0.1:9/hook")
+    with token_client(emulator, db) as client:
+        client.save("item", {"no": "H1", "name": "Riwayat"})
+        now = emulator.now()
+        window = {"from": (now - timedelta(hours=1)).strftime("%d/%m/%Y %H:%M:%S"),
+                  "to": (now + timedelta(hours=1)).strftime("%d/%m/%Y %H:%M:%S")}
+        history = client.account("webhook-history", {**window, "databaseId": db})
+        assert [row["type"] for row in history.d] == ["ITEM"] and history.raw["sp"]["rowCount"]
+        assert client.account("webhook-history", {**window, "type": "SALES_ORDER"}).d == []
+        too_long = {**window, "to": (now + timedelta(hours=30)).strftime("%d/%m/%Y %H:%M:%S")}
+        with pytest.raises(ProviderPermanentError, match="24 jam"):
+            client.account("webhook-history", too_long)
