@@ -5,10 +5,13 @@
   the server is unreachable and ``CI`` is unset; in CI an unreachable server fails the test.
 - ``sqlite_url`` / ``postgres_url``: one of the two only.
 - ``app``: an ``App`` on ``database_url`` with the ``memstore``/``membooks`` test plugins.
+- ``app_with_receiver(...)``: a context manager for store plugins' webhook tests: an ``App``
+  with the test plugins and one store plugin, its webhook receiver served in a thread.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -98,6 +101,37 @@ def app(database_url: str, secret_box) -> Iterator:  # noqa: ANN001
     application = App.create(database_url, plugin_modules=TEST_PLUGINS, secrets=secret_box)
     try:
         yield application
+    finally:
+        application.close()
+        reset_memory()
+
+
+@contextlib.contextmanager
+def app_with_receiver(database_url: str, secret_box, plugin: str) -> Iterator[tuple]:  # noqa: ANN001
+    """Yield ``(app, receiver base URL)`` for a store plugin's webhook tests.
+
+    The ``App`` has the test plugins and ``plugin`` (e.g. ``plugins.ginee.hooks:plugin``); its
+    webhook receiver is served on a free port until the block ends.
+
+    Args:
+        database_url: where the app keeps its data.
+        secret_box: the ``SecretBox`` for credentials.
+        plugin: the store plugin under test, as ``module:object``.
+    """
+    from framework.app import App
+    from framework.emulation import start_in_thread
+    from framework.testing.plugins import reset_memory
+    from framework.web import create_web_app
+
+    reset_memory()
+    application = App.create(database_url, secrets=secret_box,
+                             plugin_modules=(*TEST_PLUGINS, plugin))
+    try:
+        web = start_in_thread(create_web_app(application))
+        try:
+            yield application, web.base_url
+        finally:
+            web.stop()
     finally:
         application.close()
         reset_memory()

@@ -135,26 +135,24 @@ class GineeClient(PlatformClient):
         return self.call(lambda: self._post_once(path, body))
 
     def _post_once(self, path: str, body: dict[str, Any]) -> Any:
-        headers = {
+        response = self.request("POST", path, content=json.dumps(body, default=json_number),
+                                headers=self._headers("POST", path))
+        return self.parse(response)
+
+    def _headers(self, method: str, path: str) -> dict[str, str]:
+        return {
             "Content-Type": "application/json",
             "X-Advai-Country": self.country,
-            "Authorization": authorization_header(self.access_key, self._secret_key, "POST", path),
+            "Authorization": authorization_header(self.access_key, self._secret_key, method, path),
         }
-        response = self.request("POST", path, content=json.dumps(body, default=json_number),
-                                headers=headers)
-        return self.parse(response)
 
     def get(self, path: str, params: dict[str, str]) -> Any:
         """Call a ``GET`` endpoint (query parameters; the path alone is signed [A])."""
         return self.call(lambda: self._get_once(path, params))
 
     def _get_once(self, path: str, params: dict[str, str]) -> Any:
-        headers = {
-            "Content-Type": "application/json",
-            "X-Advai-Country": self.country,
-            "Authorization": authorization_header(self.access_key, self._secret_key, "GET", path),
-        }
-        return self.parse(self.request("GET", path, params=params, headers=headers))
+        return self.parse(self.request("GET", path, params=params,
+                                       headers=self._headers("GET", path)))
 
     def parse(self, response: httpx.Response) -> Any:
         """Return ``data`` of a successful envelope; raise the mapped error otherwise.

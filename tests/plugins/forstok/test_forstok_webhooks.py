@@ -100,36 +100,23 @@ def served_app(database_url, secret_box):
     """A jembatan ``App`` with the Forstok plugin, its web receiver and a live emulator."""
     from datetime import UTC, datetime
 
-    from framework.app import App
     from framework.emulation import serve_in_thread
     from framework.links import create_link
-    from framework.testing.fixtures import TEST_PLUGINS
-    from framework.testing.plugins import reset_memory
-    from framework.web import create_web_app
+    from framework.testing.fixtures import app_with_receiver
     from plugins.forstok.emulator import ForstokEmulator
 
-    reset_memory()
-    app = App.create(database_url, secrets=secret_box,
-                     plugin_modules=(*TEST_PLUGINS, "plugins.forstok.hooks:plugin"))
-    try:
-        with serve_in_thread(ForstokEmulator(seed=8, rate_limit=None)) as emulator:
-            info = emulator.credentials()
-            with app.session() as session:
-                create_link(session, app.secrets, id="toko-forstok", name="toko-forstok",
-                            commerce="forstok", accounting="membooks",
-                            commerce_settings={key: info[key] for key in (
-                                "auth_url", "base_url", "seller_id", "user_id")},
-                            commerce_credentials={"secret_key": info["secret_key"]},
-                            accounting_settings={}, accounting_credentials={"token": "t"},
-                            integrated_at=datetime.now(UTC) - timedelta(days=1))
-            web = start_in_thread(create_web_app(app))
-            try:
-                yield app, emulator, web.base_url
-            finally:
-                web.stop()
-    finally:
-        app.close()
-        reset_memory()
+    with app_with_receiver(database_url, secret_box, "plugins.forstok.hooks:plugin") as (
+            app, base_url), serve_in_thread(ForstokEmulator(seed=8, rate_limit=None)) as emulator:
+        info = emulator.credentials()
+        with app.session() as session:
+            create_link(session, app.secrets, id="toko-forstok", name="toko-forstok",
+                        commerce="forstok", accounting="membooks",
+                        commerce_settings={key: info[key] for key in (
+                            "auth_url", "base_url", "seller_id", "user_id")},
+                        commerce_credentials={"secret_key": info["secret_key"]},
+                        accounting_settings={}, accounting_credentials={"token": "t"},
+                        integrated_at=datetime.now(UTC) - timedelta(days=1))
+        yield app, emulator, base_url
 
 
 def _held(app):

@@ -17,12 +17,10 @@ import pytest
 from sqlalchemy import func, select
 
 from framework.app import App
-from framework.emulation import serve_in_thread, start_in_thread
+from framework.emulation import serve_in_thread
 from framework.links import create_link
 from framework.models import OrderRecord, WebhookDelivery
-from framework.testing.fixtures import TEST_PLUGINS
-from framework.testing.plugins import reset_memory
-from framework.web import create_web_app
+from framework.testing.fixtures import app_with_receiver
 from framework.webhook_receipt import webhook_path
 from plugins.ginee.emulator import GineeEmulator
 
@@ -30,27 +28,17 @@ from plugins.ginee.emulator import GineeEmulator
 @pytest.fixture
 def served_app(database_url, secret_box) -> Iterator[tuple[App, GineeEmulator, str]]:
     """A jembatan ``App`` with the Ginee plugin, its web receiver and a live emulator."""
-    reset_memory()
-    app = App.create(database_url, secrets=secret_box,
-                     plugin_modules=(*TEST_PLUGINS, "plugins.ginee.hooks:plugin"))
-    try:
-        with serve_in_thread(GineeEmulator(seed=8, rate_limit=None)) as emulator:
-            creds = emulator.credentials()
-            with app.session() as session:
-                create_link(session, app.secrets, id="toko-ginee", name="toko-ginee",
-                            commerce="ginee", accounting="membooks",
-                            commerce_settings=creds["settings"],
-                            commerce_credentials=creds["credentials"],
-                            accounting_settings={}, accounting_credentials={"token": "t"},
-                            integrated_at=datetime.now(UTC) - timedelta(days=1))
-            web = start_in_thread(create_web_app(app))
-            try:
-                yield app, emulator, web.base_url
-            finally:
-                web.stop()
-    finally:
-        app.close()
-        reset_memory()
+    with app_with_receiver(database_url, secret_box, "plugins.ginee.hooks:plugin") as (
+            app, base_url), serve_in_thread(GineeEmulator(seed=8, rate_limit=None)) as emulator:
+        creds = emulator.credentials()
+        with app.session() as session:
+            create_link(session, app.secrets, id="toko-ginee", name="toko-ginee",
+                        commerce="ginee", accounting="membooks",
+                        commerce_settings=creds["settings"],
+                        commerce_credentials=creds["credentials"],
+                        accounting_settings={}, accounting_credentials={"token": "t"},
+                        integrated_at=datetime.now(UTC) - timedelta(days=1))
+        yield app, emulator, base_url
 
 
 def _held(app: App) -> tuple[int, dict[str, Any]]:
