@@ -250,11 +250,14 @@ def products_from_item(raw: Any) -> Iterator[Product | Rejected]:
 
 def _product(item: ForstokItem, raw: Any) -> Product | Rejected:
     try:
-        variant = ForstokVariant.model_validate(raw)
-    except ValidationError as exc:
+        return _variant_product(item, ForstokVariant.model_validate(raw))
+    except ValidationError as exc:  # Forstok's variant, or the canonical product, refused it
         ref = _ref(raw, "sku") if _ref(raw, "sku") != "?" else f"item {item.id}"
         return Rejected(kind="product", ref=ref, reason=describe_invalid(exc),
                         raw=_raw_text(raw))
+
+
+def _variant_product(item: ForstokItem, variant: ForstokVariant) -> Product:
     primary = variant.quantities[0] if variant.quantities else None
     available = 0
     if primary is not None:
@@ -270,19 +273,19 @@ def warehouse_from_payload(raw: Any) -> Warehouse:
     """Map a Forstok warehouse (``PermanentError`` if it lacks an id or a name)."""
     try:
         warehouse = ForstokWarehouse.model_validate(raw)
+        return Warehouse(id=warehouse.id, name=warehouse.name)
     except ValidationError as exc:
         raise PermanentError(f"Forstok warehouse cannot be read: {describe_invalid(exc)}") from exc
-    return Warehouse(id=warehouse.id, name=warehouse.name)
 
 
 def stock_level_from_payload(raw: Any) -> StockLevel | Rejected:
     """Map a ``variants/quantities.json`` row to the on-hand ``StockLevel`` it reports."""
     try:
         row = ForstokQuantity.model_validate(raw)
+        return StockLevel(sku=row.sku, warehouse_id=row.warehouse_id, quantity=row.quantity_hand)
     except ValidationError as exc:
         return Rejected(kind="stock", ref=_ref(raw, "sku"), reason=describe_invalid(exc),
                         raw=_raw_text(raw))
-    return StockLevel(sku=row.sku, warehouse_id=row.warehouse_id, quantity=row.quantity_hand)
 
 
 def stock_update_body(warehouse_id: str, levels: Iterable[StockLevel]) -> dict[str, Any]:

@@ -12,8 +12,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from framework.domain import OrderState, Rejected, SubsidyType
+from framework.domain import Order, OrderState, Rejected, SubsidyType
 from plugins.forstok.mapping import order_from_payload
 from plugins.forstok.models import ForstokOrder
 
@@ -197,3 +199,45 @@ def test_a_bad_value_rejects_that_order_only(emulator, connector, catalogue):
 def test_an_order_without_an_id_is_rejected_not_raised():
     rejected = order_from_payload(minimal(id=None))
     assert isinstance(rejected, Rejected) and "id" in rejected.reason and rejected.ref == "?"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+    | st.decimals(allow_nan=True, allow_infinity=True)
+    | st.sampled_from(["", " ", "12", "-3", "1e9", "12.5", "2026-11-20T10:00:00", "true"]),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=8)
+ORDER_KEYS = sorted({*MONEY_FIELDS, "id", "status", "ordered_at", "updated_at", "item_lines",
+                     "cashless", "channel", "channel_id", "local_id", "store_id", "address",
+                     "shipping_courier", "warehouse_id", "service_fee"})
+LINE_KEYS = sorted({*LINE_MONEY_FIELDS, "sku", "name", "variant_name", "bundle_info", "id"})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(order_key=st.sampled_from(ORDER_KEYS), line_key=st.sampled_from(LINE_KEYS),
+       order_value=json_values, line_value=json_values)
+def test_any_value_in_any_field_ends_as_an_order_or_its_rejection(order_key, line_key,
+                                                                  order_value, line_value):
+    units = [{"sku": "A", "sale_price": "1000", line_key: line_value}, {"sku": "B", "price": 5}]
+    result = order_from_payload(minimal(**{"item_lines": units, order_key: order_value}))
+    assert isinstance(result, Order | Rejected)
+    if isinstance(result, Rejected):
+        assert result.reason and result.kind == "order"
+
+
+VARIANT_KEYS = ["sku", "name", "price", "pending_action", "quantities", "id"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(key=st.sampled_from(VARIANT_KEYS), value=json_values, item_name=json_values)
+def test_any_value_in_a_variant_ends_as_a_product_or_its_rejection(key, value, item_name):
+    from framework.domain import Product, StockLevel
+    from plugins.forstok.mapping import products_from_item, stock_level_from_payload
+
+    variant = {"sku": "A", "name": "Kaos A", "price": "1000",
+               "quantities": [{"warehouse_id": 1, "quantity_hand": 3}], key: value}
+    [result] = list(products_from_item({"id": 1, "name": item_name, "variants": [variant]}))
+    assert isinstance(result, Product | Rejected)
+    row = {"sku": "A", "warehouse_id": 1, "quantity_hand": "4", key: value}
+    assert isinstance(stock_level_from_payload(row), StockLevel | Rejected)
