@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
-from .links import create_link, get_link, live_now, reintegrate
+from .links import create_link, get_link, live_now
 from .models import Link, utcnow
+from .reconnection import DATABASE_SETTINGS, reconnect_accounting
 
 if TYPE_CHECKING:
     from .app import App
 
-#: accounting settings that name the database: changing them needs a re-integration
-DATABASE_SETTINGS = ("database_id",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +82,8 @@ def accounting_connected(link: Link) -> bool:
 
 
 def connect_accounting(app: App, link_id: str, settings: Mapping[str, Any],
-                       credentials: Mapping[str, Any]) -> None:
-    """Store an accounting connection on a link (new, or a re-integration).
+                       credentials: Mapping[str, Any]) -> list[str]:
+    """Store an accounting connection on a link (new, or a re-integration); return notes.
 
     A disconnected link goes live again from now (maybe on another database). A connected
     link keeps its database: pointing it at another one is refused.
@@ -104,12 +103,12 @@ def connect_accounting(app: App, link_id: str, settings: Mapping[str, Any],
                         f"choosing database {new} needs a new integration: disconnect and "
                         "re-integrate",
                         fix=f"jembatan link disconnect {link_id}, then connect again")
-        encrypted = app.secrets.encrypt(credentials)
-        if link.disconnected_at is not None:
-            reintegrate(link, settings, encrypted)
-            return
-        link.accounting_settings = {**current, **settings}
-        link.accounting_credentials = encrypted
+        if link.disconnected_at is None:
+            link.accounting_settings = {**current, **settings}
+            link.accounting_credentials = app.secrets.encrypt(credentials)
+            return []
+    # A re-integration proves the connection and forgets the old database's memory.
+    return reconnect_accounting(app, link_id, settings, credentials)
 
 
 def disconnect_accounting(app: App, link_id: str) -> None:

@@ -12,8 +12,9 @@ from ..configuration import account_mappings, enabled_features, warehouse_bindin
 from ..console import parse_pairs, print_table
 from ..errors import ConfigError
 from ..integrations import DATABASE_SETTINGS, disconnect_accounting
-from ..links import create_link, get_link, live_now, reintegrate
+from ..links import create_link, get_link, live_now
 from ..models import Link
+from ..reconnection import reconnect_accounting
 
 #: the four repeatable KEY=VALUE options of ``link create`` and ``link set``
 PAIR_OPTIONS = (
@@ -139,17 +140,19 @@ def disconnect(app, link_id, yes) -> None:
               help="Accounting secret; env:VAR allowed.")
 @click.pass_obj
 def reconnect(app, link_id, accounting_setting, accounting_credential) -> None:
-    """Re-integrate a disconnected link, possibly with another database; goes live now."""
-    with app.session() as session:
-        entry = get_link(session, link_id)
-        if entry.disconnected_at is None:
-            raise ConfigError(f"link {link_id} is connected; changing its database requires "
-                              "re-integration",
-                              fix=f"jembatan link disconnect {link_id}, then reconnect")
-        reintegrate(entry, parse_pairs(accounting_setting, "--accounting-setting"),
-                    app.secrets.encrypt(parse_pairs(accounting_credential,
-                                                    "--accounting-credential")))
+    """Re-integrate a disconnected link, possibly with another database; goes live now.
+
+    The new connection is tried first (its warehouses and accounts are listed): without
+    working credentials the link stays disconnected. After a database change the old
+    database's item and customer memory is forgotten, and bindings and mappings the new
+    database lacks are named with their fix.
+    """
+    notes = reconnect_accounting(
+        app, link_id, parse_pairs(accounting_setting, "--accounting-setting"),
+        parse_pairs(accounting_credential, "--accounting-credential"))
     click.echo(f"link {link_id} reconnected; orders created from now on are sent")
+    for note in notes:
+        click.echo(f"  {note}")
 
 
 @link.command("set")
