@@ -8,6 +8,7 @@ but its answer was lost) fetch it and bind it. So a retried job never creates a 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -151,8 +152,12 @@ def order_accounts(ctx: JobContext, connector: AccurateConnector, order: Order
     Seller discounts go on the documents as Accurate discounts (no account needed).
     """
     warehouse = ctx.accounting_warehouse(order.warehouse_id)
-    shipping = (ctx.account(AccountRole.SHIPPING_FEE, order.channel)
-                if order.books.shipping_income > 0 else None)
+    shipping = None
+    if order.books.shipping_income > 0:
+        shipping = ctx.account(AccountRole.SHIPPING_FEE, order.channel)
+    elif order.books.refunds:  # a refund may give shipping back: book it there if mapped
+        with contextlib.suppress(ConfigError):
+            shipping = ctx.account(AccountRole.SHIPPING_FEE, order.channel)
     settings = connector.link.settings
     try:
         taxes = mapping.tax_settings(settings)

@@ -254,9 +254,13 @@ def sales_return_body(order: Order, accounts: OrderAccounts, invoice_number: str
                       when: datetime) -> dict[str, Any]:
     """Return the sales return (``returnType`` INVOICE) of what the order refunded.
 
-    With refunds that name lines, only those units go back, and the return totals the refunded
-    amount (a smaller refund as line discounts, a larger one, e.g. shipping given back, as a
-    line to the shipping income account). Without refund lines the whole invoice is returned.
+    With refunds that name lines, only those units go back at their price, and the return
+    totals the refunded amount: a smaller refund as line discounts, a larger one (shipping
+    given back) as a line to the shipping income account. Without refund lines the whole
+    invoice is returned.
+
+    Raises:
+        ValueError: the refund exceeds the lines and no shipping account is known.
     """
     body = {**_header(order, SALES_RETURN, accounts, when), "returnType": "INVOICE",
             "invoiceNumber": invoice_number}
@@ -265,27 +269,43 @@ def sales_return_body(order: Order, accounts: OrderAccounts, invoice_number: str
         return {**body, **_priced(order, accounts, None)}
     if not refunded:
         refunded = _units_worth(order, order.books.refund_total)
-    lines, value = [], Decimal(0)
+    lines, gross = [], Decimal(0)
     for line, source in zip(_lines(order, accounts, None), order.lines, strict=True):
         quantity = min(refunded.get(source.sku, 0), source.quantity)
         if quantity <= 0:
             continue
         refunded[source.sku] -= quantity  # one SKU on several lines: each unit returned once
-        share = source.discount * quantity / source.quantity
-        line["quantity"], value = quantity, value + source.unit_price * quantity - share
+        line["quantity"], gross = quantity, gross + source.unit_price * quantity
         line.pop("itemCashDiscount", None)
-        if share:
-            line["itemCashDiscount"] = amount(share)
         lines.append(line)
-    gap = order.books.refund_total - value
-    expenses = []
-    if gap < 0:
-        first = lines[0]
-        first["itemCashDiscount"] = amount(money(first.get("itemCashDiscount")) - gap)
-    elif gap > 0 and accounts.shipping_fee_account:
-        expenses.append({"accountNo": accounts.shipping_fee_account,
-                         "expenseName": "Refund ongkos kirim", "expenseAmount": amount(gap)})
-    return {**body, "detailItem": lines, "detailExpense": expenses}
+    return {**body, "detailItem": _discounted(lines, gross - order.books.refund_total),
+            "detailExpense": _refund_beyond_lines(accounts, order.books.refund_total - gross)}
+
+
+def _discounted(lines: list[dict[str, Any]], discount: Decimal) -> list[dict[str, Any]]:
+    """Spread ``discount`` over the lines, first lines first, never beyond a line's value."""
+    for line in lines:
+        if discount <= 0:
+            break
+        share = min(discount, money(line["unitPrice"]) * line["quantity"])
+        line["itemCashDiscount"] = amount(share)
+        discount -= share
+    return lines
+
+
+def _refund_beyond_lines(accounts: OrderAccounts, extra: Decimal) -> list[dict[str, Any]]:
+    """A refund above the returned lines' value (shipping given back) as a shipping line.
+
+    Raises:
+        ValueError: there is such an amount but no shipping income account to book it to.
+    """
+    if extra <= 0:
+        return []
+    if not accounts.shipping_fee_account:
+        raise ValueError(f"the refund exceeds the returned lines by {extra} and no "
+                         "shipping_fee account is mapped to book it")
+    return [{"accountNo": accounts.shipping_fee_account, "expenseName": "Refund ongkos kirim",
+             "expenseAmount": amount(extra)}]
 
 
 def _units_worth(order: Order, value: Decimal) -> dict[str, int]:

@@ -71,8 +71,16 @@ def post_return(ctx: JobContext, order: Order, invoice: Posted) -> Posted:
     """Post the order's sales return (refunded lines, or the whole invoice) once."""
     connector = accurate(ctx)
     accounts = order_accounts(ctx, connector, order)
-    return post_document(ctx, connector, order, SALES_RETURN, lambda: (
-        mapping.sales_return_body(order, accounts, invoice.number, order.updated_at)))
+
+    def body() -> dict:
+        try:
+            return mapping.sales_return_body(order, accounts, invoice.number, order.updated_at)
+        except ValueError as error:
+            raise PermanentError(f"order {order.order_number}: {error}",
+                                 fix=f"jembatan accounts map --link {ctx.link.id} shipping_fee "
+                                     "NUMBER, then re-push") from error
+
+    return post_document(ctx, connector, order, SALES_RETURN, body)
 
 
 def returned_amount(ctx: JobContext, order: Order) -> Decimal:
