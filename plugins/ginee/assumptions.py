@@ -41,9 +41,9 @@ HTTP_STATUS_OF_CODE: dict[str, int] = {
 #: an internal failure (the emulator's injected 5xx) is HTTP 500 with code ``ERROR`` [A]; the
 #: client retries any 5xx whatever its code, as clients do [C].
 SERVER_ERROR_CODE = "ERROR"
-#: unknown paths: "expect a JSON envelope, not plain text" [A]; code and status assumed.
+#: unknown paths and methods: "expect a JSON envelope, not plain text" [A]; the code is
+#: assumed, the HTTP status stays 404 / 405.
 NOT_FOUND_CODE = "ERROR"
-NOT_FOUND_STATUS = 404
 
 #: messages the emulator answers with. Two shapes are quoted by the docs [D]: "Parameter is
 #: invalid: Parameter should not be empty: …" and the 15-day/3-month range texts; the rest
@@ -53,7 +53,7 @@ MESSAGES: dict[str, str] = {
     "country": "Parameter is invalid: X-Advai-Country is missing or not supported",
     "busy": "Service is busy, please try again later",
     "system": "System error, please try again later",
-    "not_found": "Request path not found: {path}",
+    "not_found": "Request path or method not supported: {detail}",
     "empty": "Parameter is invalid: Parameter should not be empty: {name}",
     "size": "Parameter is invalid: size must be between 1 and {limit}",
     "page": "Parameter is invalid: page must be a non-negative integer",

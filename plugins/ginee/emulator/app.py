@@ -19,13 +19,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
 
-from framework.emulation import Emulator, FaultMiddleware, RequestMeter, WebhookOutbox
+from framework.emulation import Emulator, RequestMeter, WebhookOutbox
 
 from .. import assumptions as A
 from ..client import json_number
@@ -104,20 +102,10 @@ class GineeEmulator(Emulator):
                    for action in CONTROL_ACTIONS]
         return [*api, *control]
 
-    @property
-    def app(self) -> ASGIApp:
-        """The ASGI app; an unknown path or method answers Ginee's JSON envelope [A]."""
-        if self._app is None:
-            starlette = Starlette(routes=[*self.routes(), *self._control_routes()],
-                                  exception_handlers={404: self._not_found,
-                                                      405: self._not_found})
-            self._app = FaultMiddleware(starlette, self)
-        return self._app
-
-    async def _not_found(self, request: Request, exc: Exception) -> Response:
-        return error_response(A.NOT_FOUND_CODE,
-                              A.MESSAGES["not_found"].format(path=request.url.path),
-                              status=A.NOT_FOUND_STATUS)
+    def error_response(self, status: int, message: str) -> Response:
+        """Answer an unknown path (404) or method (405) in Ginee's envelope [A]."""
+        return error_response(A.NOT_FOUND_CODE, A.MESSAGES["not_found"].format(detail=message),
+                              status=status)
 
     def credentials(self) -> dict[str, Any]:
         """Return what a client needs: base URL, keys, country (also as link settings)."""
