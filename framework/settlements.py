@@ -162,8 +162,10 @@ def import_settlements(session: Session, hook: Any, link_id: str,
             link=info, order=order, imported=row.imported(), fingerprint=row.digest())
             if requests for request in requests]
         if not planned:
-            outcomes.append(ImportOutcome(row.order_number, "not booked here",
-                                          f"{link.accounting} books no payouts"))
+            outcomes.append(ImportOutcome(
+                row.order_number, "not booked here",
+                f"{link.accounting} planned no receipt: is the link's receipt_mode payout, "
+                "with invoices on?"))
             continue
         queued = [enqueue(session, link_id, request) for request in planned]
         action = "queued" if any(job is not None for job in queued) else "already imported"
