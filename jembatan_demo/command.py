@@ -26,6 +26,7 @@ from framework.webhook_receipt import webhook_path
 from .story import PHASES, plan_orders, play_phase
 from .summary import print_summary, sample_stock
 from .world import (
+    FEE_ACCOUNT_MAP,
     PAYOUT_ACCOUNT_MAP,
     WAREHOUSE,
     World,
@@ -92,7 +93,7 @@ def _run(app: App, world: World, web_url: str, per_scenario: int, seed: int) -> 
         for role, number, channel in (("customer", "C.MARKETPLACE", ""),
                                       ("customer", "C.SHOPEE", "SHOPEE"), ("bank", "1101", ""),
                                       ("shipping_fee", "4102", ""), ("discount", "4103", ""),
-                                      *PAYOUT_ACCOUNT_MAP):
+                                      *PAYOUT_ACCOUNT_MAP, *FEE_ACCOUNT_MAP):
             ctx.invoke(map_command, link_id=store.link_id, role=role, number=number,
                        channel=channel)
     _step("3. Pre-flight check (the demo planted a renamed SKU and a pending action)")
