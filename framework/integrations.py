@@ -15,6 +15,7 @@ from .errors import ConfigError
 from .links import create_link, get_link, live_now
 from .models import Link, utcnow
 from .reconnection import DATABASE_SETTINGS, reconnect_accounting
+from .sharing import SHARED_DATABASE, check_shared_database
 
 if TYPE_CHECKING:
     from .app import App
@@ -63,6 +64,9 @@ def add_store_link(  # noqa: PLR0913 - a link is these fields
         raise ConfigError(f"the link id {link_id!r} is not a slug (letters, digits, - _ .)",
                           fix="choose an id like toko-ginee")
     with app.session() as session:
+        accounting_settings = {**(accounting_settings or {}), **check_shared_database(
+            app, session, link_id=link_id, commerce=commerce, commerce_credentials=credentials,
+            accounting=accounting, accounting_settings=accounting_settings or {})}
         link = create_link(session, app.secrets, id=link_id, name=name or link_id,
                            commerce=commerce, accounting=accounting,
                            commerce_settings=settings, commerce_credentials=credentials,
@@ -104,6 +108,11 @@ def connect_accounting(app: App, link_id: str, settings: Mapping[str, Any],
                         "re-integrate",
                         fix=f"jembatan link disconnect {link_id}, then connect again")
         if link.disconnected_at is None:
+            settings = {**settings, **check_shared_database(
+                app, session, link_id=link_id, commerce=link.commerce,
+                commerce_credentials=app.secrets.decrypt(link.commerce_credentials),
+                accounting=link.accounting, accounting_settings={**current, **settings},
+                allow=bool(current.get(SHARED_DATABASE)))}
             link.accounting_settings = {**current, **settings}
             link.accounting_credentials = app.secrets.encrypt(credentials)
             return []

@@ -51,6 +51,13 @@ def reconnect_accounting(app: App, link_id: str, settings: Mapping[str, Any],
     warehouses, accounts = probe_accounting(app, link, merged, credentials)
     with app.session() as session:
         link = get_link(session, link_id)
+        from .sharing import SHARED_DATABASE, check_shared_database  # sharing builds on us
+
+        settings = {**settings, **check_shared_database(
+            app, session, link_id=link_id, commerce=link.commerce,
+            commerce_credentials=app.secrets.decrypt(link.commerce_credentials),
+            accounting=link.accounting, accounting_settings=merged,
+            allow=bool(merged.get(SHARED_DATABASE)))}
         changed = database_changed(link.accounting_settings or {}, merged)
         reintegrate(link, settings, app.secrets.encrypt(credentials))
         if not changed:

@@ -15,6 +15,7 @@ from ..integrations import DATABASE_SETTINGS, disconnect_accounting
 from ..links import create_link, get_link, live_now
 from ..models import Link
 from ..reconnection import reconnect_accounting
+from ..sharing import check_shared_database
 
 #: the four repeatable KEY=VALUE options of ``link create`` and ``link set``
 PAIR_OPTIONS = (
@@ -53,9 +54,13 @@ def link() -> None:
 @click.option("--integrated-at", type=click.DateTime(), default=None,
               help="When the link goes live (UTC); orders created before it are not sent. "
                    "Default: now.")
+@click.option("--allow-shared-database", is_flag=True,
+              help="Allow a second link on the same store account and accounting database "
+                   "(its documents get numbers of their own). Refused without it.")
 @click.pass_obj
 def create(app, link_id, commerce, accounting, name, store_setting, store_credential,  # noqa: PLR0913
-           accounting_setting, accounting_credential, integrated_at) -> None:
+           accounting_setting, accounting_credential, integrated_at,
+           allow_shared_database) -> None:
     """Create LINK_ID, joining a store account to one accounting database.
 
     \b
@@ -70,12 +75,18 @@ def create(app, link_id, commerce, accounting, name, store_setting, store_creden
     registry.commerce(commerce)
     registry.accounting(accounting)
     live = integrated_at.replace(tzinfo=UTC) if integrated_at else live_now()
+    store_credentials = parse_pairs(store_credential, "--store-credential")
+    books_settings = parse_pairs(accounting_setting, "--accounting-setting")
     with app.session() as session:
+        books_settings |= check_shared_database(
+            app, session, link_id=link_id, commerce=commerce,
+            commerce_credentials=store_credentials, accounting=accounting,
+            accounting_settings=books_settings, allow=allow_shared_database)
         create_link(session, app.secrets, id=link_id, name=name or link_id,
                     commerce=commerce, accounting=accounting,
                     commerce_settings=parse_pairs(store_setting, "--store-setting"),
-                    commerce_credentials=parse_pairs(store_credential, "--store-credential"),
-                    accounting_settings=parse_pairs(accounting_setting, "--accounting-setting"),
+                    commerce_credentials=store_credentials,
+                    accounting_settings=books_settings,
                     accounting_credentials=parse_pairs(accounting_credential,
                                                        "--accounting-credential"),
                     integrated_at=live, features={"invoice": True})

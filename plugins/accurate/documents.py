@@ -67,7 +67,9 @@ def find_document(ctx: JobContext, connector: AccurateConnector, order: Order,
     bound = ctx.binding(document, order.external_id)
     if bound is not None and bound.accounting_number:
         return Posted(document, bound.accounting_number, bound.accounting_id, created=False)
-    number = mapping.document_number(PREFIXES[document], order.order_number)
+    tag = ctx.link.settings.get("document_tag") or None  # a link sharing its database
+    number = mapping.document_number(PREFIXES[document], mapping.order_ref(order.order_number,
+                                                                           tag))
     found = connector.client.detail(MODULES[document], number=number)
     if found is None:
         return None
@@ -166,7 +168,8 @@ def order_accounts(ctx: JobContext, connector: AccurateConnector, order: Order
         raise ConfigError(f"link {ctx.link.id}: {error}", fix=fix) from error
     return mapping.OrderAccounts(ensure_customer(ctx, connector, order), warehouse, shipping,
                                  branch=str(settings.get("branch_name") or "") or None,
-                                 taxes=taxes)
+                                 taxes=taxes,
+                                 number_tag=str(settings.get("document_tag") or "") or None)
 
 
 def check_skus(ctx: JobContext, connector: AccurateConnector, order: Order) -> None:

@@ -24,6 +24,11 @@ ITEM_NO_MAX = 30
 SALES_ORDER, SALES_INVOICE, SALES_RECEIPT, SALES_RETURN = "SO", "SI", "SR", "RT"
 
 
+def order_ref(order_number: str, number_tag: str | None) -> str:
+    """Return what an order's document numbers are made from (tagged on a shared database)."""
+    return f"{number_tag}.{order_number}" if number_tag else order_number
+
+
 def document_number(prefix: str, order_number: str) -> str:
     """Return the deterministic Accurate number of one of an order's documents."""
     number = f"{prefix}.{order_number}"
@@ -100,6 +105,7 @@ class OrderAccounts:
     discount_account: str | None = None
     branch: str | None = None
     taxes: TaxSettings = TaxSettings()
+    number_tag: str | None = None  # the link's tag when it shares its database with another
 
 
 def item_body(product: Product, warehouse: str, as_of: datetime) -> dict[str, Any]:
@@ -177,7 +183,8 @@ def _expenses(order: Order, accounts: OrderAccounts) -> list[dict[str, Any]]:
 
 
 def _header(order: Order, prefix: str, accounts: OrderAccounts, when: datetime) -> dict[str, Any]:
-    header = {"number": document_number(prefix, order.order_number),
+    header = {"number": document_number(prefix, order_ref(order.order_number,
+                                                          accounts.number_tag)),
               "customerNo": accounts.customer_no, "transDate": accurate_date(when),
               "poNumber": order.order_number[:30],
               "description": f"{order.channel} order {order.order_number} (jembatan)"}
@@ -239,7 +246,9 @@ def sales_receipt_body(order: Order, accounts: OrderAccounts, bank_no: str,
     """
     when = order.paid_at or order.updated_at
     paid = amount(order.invoice_amount if total is None else total)
-    body = {"number": document_number(SALES_RECEIPT, order.order_number), "bankNo": bank_no,
+    body = {"number": document_number(SALES_RECEIPT,
+                                      order_ref(order.order_number, accounts.number_tag)),
+            "bankNo": bank_no,
             "customerNo": accounts.customer_no,
             "transDate": accurate_date(max(when, order.updated_at)), "chequeAmount": paid,
             "paymentMethod": "OTHERS",

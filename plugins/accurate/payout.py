@@ -17,7 +17,14 @@ from typing import Any
 
 from framework import AccountRole, FeeType, Order
 
-from .mapping import SALES_RECEIPT, OrderAccounts, accurate_date, amount, document_number
+from .mapping import (
+    SALES_RECEIPT,
+    OrderAccounts,
+    accurate_date,
+    amount,
+    document_number,
+    order_ref,
+)
 
 #: the account role each fee type books to (``jembatan accounts map``)
 FEE_ROLES: Mapping[FeeType, AccountRole] = {
@@ -95,7 +102,8 @@ def receipt_body(order: Order, accounts: OrderAccounts, invoice_number: str, pay
                                "paymentAmount": amount(payout.released)}
     if lines:
         invoice["detailDiscount"] = lines
-    body = {"number": document_number(SALES_RECEIPT, order.order_number),
+    body = {"number": document_number(SALES_RECEIPT,
+                                      order_ref(order.order_number, accounts.number_tag)),
             "bankNo": numbers[AccountRole.MARKETPLACE_BALANCE],
             "customerNo": accounts.customer_no, "transDate": accurate_date(payout.released_at),
             "chequeAmount": amount(payout.released), "paymentMethod": "E_WALLET",
