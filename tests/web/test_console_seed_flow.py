@@ -313,9 +313,12 @@ def _failed_order(site: Site, link_id: str) -> str | None:
 def test_the_orders_timeline_shows_its_events_and_documents(site: Site, page) -> None:
     store = _store(site, "ginee")
     number = site.state["order_number"]
+    sync_orders(site.app, store.link_id)  # the poll's overlap reads the order again, unchanged
     page.goto(f"{site.url}/links/{store.link_id}/records?kind=order&q={number}")
     page.click(f"#records a:has-text('{number}')")
     page.wait_for_selector("#timeline")
+    ignored = page.locator("#timeline li.ignored")
+    assert ignored.count() >= 1 and "duplicate" in ignored.first.text_content()
     assert "paid" in page.text_content("#timeline").lower() or "dibayar" in \
         page.text_content("#timeline").lower()
     documents = page.text_content("#documents")
