@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import auth
-from .i18n import LANGUAGES, language_of, translator
+from .i18n import LANGUAGES, language_of, money_formatter, translator
 from .pages import query, worker_banner
 
 HERE = Path(__file__).parent
@@ -58,6 +58,7 @@ class Console:
         """Render a template with the layout's context (language, user, flash, banner)."""
         lang = language_of(request)
         layout: dict[str, Any] = {"_": translator(lang), "lang": lang, "languages": LANGUAGES,
+                                  "money": money_formatter(lang),
                                   "viewer": viewer, "request": request, "query": query,
                                   "path": request.url.path}
         if viewer is not None:

@@ -338,7 +338,7 @@ CATALOGUE: dict[str, str] = {
     "No Accurate document yet.": "Belum ada dokumen Accurate.",
     "Timeline": "Riwayat",
     "ignored": "diabaikan",
-    "passed through": "dilewati",
+    "passed through": "melewati",
     "moved": "berpindah",
     "new": "baru",
     "waiting payment": "menunggu pembayaran",

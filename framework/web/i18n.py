@@ -8,6 +8,7 @@ browser's ``Accept-Language``; Indonesian when neither says.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
@@ -52,3 +53,17 @@ def translator(lang: str) -> Callable[..., str]:
         return out.format(**values) if values else out
 
     return translate
+
+
+def money_formatter(lang: str) -> Callable[[Any], str]:
+    """Return ``money(amount)``: whole rupiah, ``Rp 204.500`` in Indonesian, ``IDR 204,500``."""
+
+    def money(amount: Any) -> str:
+        if amount is None:
+            return "—"
+        text = f"{Decimal(str(amount)):,.0f}"
+        if lang == "id":
+            return "Rp " + text.replace(",", ".")
+        return "IDR " + text
+
+    return money

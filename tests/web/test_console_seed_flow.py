@@ -350,7 +350,7 @@ def test_payouts_list_the_settled_order_and_take_a_settlement_file(site: Site, p
     wait_for(lambda: number in _booked(site, store.link_id), "the payout receipt to be booked")
     page.goto(f"{site.url}/links/{store.link_id}/payouts")
     cells = page.locator(f"#payouts tr:has-text('{number}') td")
-    assert cells.nth(5).text_content().strip() == "1,000"  # booked, as the file said
+    assert cells.nth(5).text_content().strip() == "Rp 1.000"  # booked, as the file said
     shoot(page, "19-payouts")
 
 
