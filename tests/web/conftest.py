@@ -9,7 +9,6 @@ fail. ``JEMBATAN_SCREENSHOTS=1`` writes each screen to ``docs/console/`` for the
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -84,8 +83,17 @@ class Site:
         page.goto(f"{self.url}/login")
         page.fill("input[name=name]", name)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit].primary")
-        page.wait_for_url(re.compile(r".*/$"))
+        submit(page, "button[type=submit].primary")
+        assert page.url.endswith("/"), page.url
+
+
+def submit(page: Any, selector: str) -> None:
+    """Click something that loads a new page, and wait until that page has loaded.
+
+    Without the wait, a check right after the click could still read the previous page.
+    """
+    with page.expect_navigation():
+        page.click(selector)
 
 
 def shoot(page: Any, name: str, full_page: bool = True) -> None:

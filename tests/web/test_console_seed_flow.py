@@ -24,7 +24,7 @@ from framework.models import PushRecord
 from jembatan_demo.world import PAYOUT_ACCOUNT_MAP, WAREHOUSE, link_settings
 from plugins.accurate.emulator.consent import OWNER_EMAIL, OWNER_PASSWORD
 
-from .conftest import ADMIN, Site, shoot, wait_for
+from .conftest import ADMIN, Site, shoot, submit, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +68,7 @@ def test_login_refuses_a_wrong_password_then_logs_in(site: Site, page) -> None:
     page.goto(f"{site.url}/login")
     page.fill("input[name=name]", ADMIN)
     page.fill("input[name=password]", "not-the-password")
-    page.click("button[type=submit].primary")
+    submit(page, "button[type=submit].primary")
     assert "salah" in page.text_content("#login-error")  # Indonesian by the browser's locale
     site.login(page)
     assert page.is_visible("#logout")
@@ -80,7 +80,7 @@ def test_add_the_ginee_and_forstok_store_links(site: Site, page) -> None:
     for store in site.world.stores:
         settings = link_settings(site.world, store)
         page.goto(f"{site.url}/")
-        page.click(f"#add-{store.platform}")
+        submit(page, f"#add-{store.platform}")
         page.fill("input[name=link_id]", store.link_id)
         page.fill("input[name=name]", f"Toko {store.platform.title()}")
         for key, value in settings["commerce_settings"].items():
@@ -89,7 +89,7 @@ def test_add_the_ginee_and_forstok_store_links(site: Site, page) -> None:
             page.fill(f"input[name=secret_{key}]", str(value))
         if store.platform == "ginee":
             shoot(page, "02-add-store-link")
-        page.click("#new-link button[type=submit]")
+        submit(page, "#new-link button[type=submit]")
         assert store.link_id in page.text_content("#flash")
         link = _link(site, store.link_id)
         assert link.commerce == store.platform and link.accounting_credentials == ""
@@ -100,28 +100,28 @@ def test_add_the_ginee_and_forstok_store_links(site: Site, page) -> None:
 def test_connect_accurate_by_oauth_choosing_two_databases(site: Site, page) -> None:
     accurate = site.world.accurate
     page.goto(f"{site.url}/")
-    page.click("#connect-accurate")
+    submit(page, "#connect-accurate")
     shoot(page, "03-connect-accurate")
     page.fill("#oauth-form input[name=account_url]", accurate.base_url)
     page.fill("#oauth-form input[name=client_id]", accurate.auth.client_id)
     page.fill("#oauth-form input[name=client_secret]", accurate.auth.client_secret)
-    page.click("#oauth-start")
+    submit(page, "#oauth-start")
     # Accurate's own pages (the emulator's): owner login, then "Beri Akses"
     page.wait_for_selector("#accurate-email")
     assert page.url.startswith(accurate.base_url)
     page.fill("#accurate-email", OWNER_EMAIL)
     page.fill("#accurate-password", OWNER_PASSWORD)
-    page.click("#accurate-login")
+    submit(page, "#accurate-login")
     page.wait_for_selector("#beri-akses")
     shoot(page, "04-accurate-beri-akses")
-    page.click("#beri-akses")
+    submit(page, "#beri-akses")
     page.wait_for_selector("#databases-form")
     assert page.url.startswith(site.url)
     for store in site.world.stores:
         page.check(f"#use_{store.database_id}")
         page.select_option(f"select[name=link_{store.database_id}]", store.link_id)
     shoot(page, "05-choose-databases")
-    page.click("#save-databases")
+    submit(page, "#save-databases")
     flash = page.text_content("#flash")
     for store in site.world.stores:
         assert store.link_id in flash
@@ -139,11 +139,11 @@ def test_bind_and_unbind_a_warehouse(site: Site, page) -> None:
         page.goto(f"{site.url}/links/{store.link_id}")
         row = f"#wh-{store.warehouse_id}"
         page.select_option(f"{row} select[name=accounting_warehouse]", WAREHOUSE)
-        page.click(f"{row} button[type=submit]")
+        submit(page, f"{row} button[type=submit]")
         assert "Gudang Utama" in page.text_content("#flash")
         spare = f"#wh-{store.spare_warehouse_id}"
         page.select_option(f"{spare} select[name=accounting_warehouse]", "Gudang Retur")
-        page.click(f"{spare} button[type=submit]")
+        submit(page, f"{spare} button[type=submit]")
         with site.app.session() as session:
             bound = {b.store_warehouse_id: b.accounting_warehouse
                      for b in warehouse_bindings(session, store.link_id)}
@@ -151,12 +151,12 @@ def test_bind_and_unbind_a_warehouse(site: Site, page) -> None:
                          str(store.spare_warehouse_id): "Gudang Retur"}
         if store.platform == "ginee":
             shoot(page, "07-configuration")
-        page.click(f"{spare} a.danger")
+        submit(page, f"{spare} a.danger")
         assert "Nothing already sent" in page.text_content("main") or "Tidak ada yang sudah" in \
             page.text_content("main")
         shoot(page, "08-unbind-confirm") if store.platform == "ginee" else None
-        page.click("#confirm-unbind")
-        assert page.is_visible("#flash")
+        submit(page, "#confirm-unbind")
+        page.wait_for_selector("#flash")
         with site.app.session() as session:
             bound = {b.store_warehouse_id for b in warehouse_bindings(session, store.link_id)}
         assert bound == {str(store.warehouse_id)}
@@ -175,8 +175,8 @@ def test_map_accounts_with_choices_from_accurates_chart(site: Site, page) -> Non
             page.select_option(f"#role_{role}", number)
         page.fill("input[name=channel]", "shopee")
         page.select_option("select[name=channel_customer]", "C.MARKETPLACE")
-        page.click("#accounts-form button[type=submit]")
-        assert page.is_visible("#flash")
+        submit(page, "#accounts-form button[type=submit]")
+        page.wait_for_selector("#flash")
         with site.app.session() as session:
             mapped = {(m.role.value, m.qualifier): m.value
                       for m in account_mappings(session, store.link_id)}
@@ -195,8 +195,8 @@ def test_switch_features(site: Site, page) -> None:
         page.uncheck("input[name=feature_stock_sync]")
         mode = "payout" if store.platform == "ginee" else ""  # ginee's money comes by payout
         page.select_option("#receipt_mode", mode)
-        page.click("#features button[type=submit]")
-        assert page.is_visible("#flash")
+        submit(page, "#features button[type=submit]")
+        page.wait_for_selector("#flash")
         link = _link(site, store.link_id)
         assert enabled_features(link) == {Feature.INVOICE, Feature.AUTO_PAID}
         assert link.accounting_settings.get("receipt_mode", "") == mode
@@ -216,7 +216,7 @@ def test_product_sync_with_preview_then_confirm(site: Site, page) -> None:
         accurate_items = {i["no"] for i in site.world.accurate.documents(store.database_id,
                                                                           "item")}
         page.goto(f"{site.url}/links/{store.link_id}")
-        page.click(f"#wh-{store.warehouse_id} >> text=/Sinkronisasi Produk|Product Sync/")
+        submit(page, f"#wh-{store.warehouse_id} >> text=/Sinkronisasi Produk|Product Sync/")
         to_push = int(page.text_content("#to-push"))
         preview = page.text_content("#sync-preview")
         assert to_push >= 1 and store.skus[0] in preview
@@ -226,8 +226,8 @@ def test_product_sync_with_preview_then_confirm(site: Site, page) -> None:
             == accurate_items
         if store.platform == "ginee":
             shoot(page, "11-product-sync-preview")
-        page.click("#confirm-sync")
-        assert page.is_visible("#flash")
+        submit(page, "#confirm-sync")
+        page.wait_for_selector("#flash")
         wait_for(lambda s=store: set(s.skus) <= {i["no"] for i in site.world.accurate.documents(
             s.database_id, "item")}, "the worker to push the products")
         page.goto(f"{site.url}/links/{store.link_id}/records?kind=product")
@@ -261,8 +261,8 @@ def test_pull_stock_with_preview_and_confirm(site: Site, page) -> None:
     assert new.strip() == "7"
     assert int(store.emulator.stock(store.warehouse_id, sku)) == before  # not before confirming
     shoot(page, "13-pull-stock-preview")
-    page.click("#confirm-pull")
-    assert page.is_visible("#flash")
+    submit(page, "#confirm-pull")
+    page.wait_for_selector("#flash")
     wait_for(lambda: int(store.emulator.stock(store.warehouse_id, sku)) == 7,
              "the store's stock to be overwritten")
     page.goto(f"{site.url}/links/{store.link_id}/records?kind=stock")
@@ -285,9 +285,10 @@ def test_a_failed_order_is_fixed_and_repushed_until_it_succeeds(site: Site, page
     page.goto(f"{site.url}/links/{store.link_id}")
     spare = f"#wh-{store.spare_warehouse_id}"
     page.select_option(f"{spare} select[name=accounting_warehouse]", "Gudang Retur")
-    page.click(f"{spare} button[type=submit]")
+    submit(page, f"{spare} button[type=submit]")
     page.goto(f"{site.url}/links/{store.link_id}/records?kind=order&q={number}")
-    page.locator(f"#records tr:has-text('{number}') button").first.click()
+    with page.expect_navigation():
+        page.locator(f"#records tr:has-text('{number}') button").first.click()
     assert number in page.text_content("#flash")
     wait_for(lambda: any(number in str(doc) for doc in site.world.accurate.documents(
         store.database_id, "sales_order")), "the sales order to reach Accurate")
@@ -315,7 +316,7 @@ def test_the_orders_timeline_shows_its_events_and_documents(site: Site, page) ->
     number = site.state["order_number"]
     sync_orders(site.app, store.link_id)  # the poll's overlap reads the order again, unchanged
     page.goto(f"{site.url}/links/{store.link_id}/records?kind=order&q={number}")
-    page.click(f"#records a:has-text('{number}')")
+    submit(page, f"#records a:has-text('{number}')")
     page.wait_for_selector("#timeline")
     ignored = page.locator("#timeline li.ignored")
     assert ignored.count() >= 1 and "duplicate" in ignored.first.text_content()
@@ -338,13 +339,13 @@ def test_payouts_list_the_settled_order_and_take_a_settlement_file(site: Site, p
     row = page.locator(f"#payouts tr:has-text('{number}')")
     assert row.count() == 1
     with page.expect_download() as download:
-        page.click("a[href*='payouts.csv']")
+        page.click("a[href*='payouts.csv']")  # a download, not a navigation
     assert number in download.value.path().read_text()
     settlement = tmp_path / "settlement.csv"
     settlement.write_text("order_number,released_amount,release_date\n"
                           f"{number},1000,2026-12-01\n", encoding="utf-8")
     page.set_input_files("#settlement-form input[type=file]", str(settlement))
-    page.click("#settlement-form button[type=submit]")
+    submit(page, "#settlement-form button[type=submit]")
     flash = page.text_content("#flash")
     assert re.search(r"^\s*1 ", flash), flash  # one payout receipt queued
     wait_for(lambda: number in _booked(site, store.link_id), "the payout receipt to be booked")
@@ -376,13 +377,13 @@ def test_disconnect_then_reintegrate_on_another_database_with_an_api_token(site:
     other = accurate.add_database("PT Forstok Cabang Baru")
     accurate.add_warehouse(other, WAREHOUSE)
     page.goto(f"{site.url}/links/{store.link_id}/disconnect")
-    page.click("#confirm-disconnect")
+    submit(page, "#confirm-disconnect")
     assert _link(site, store.link_id).disconnected_at is not None
     page.goto(f"{site.url}/connect/accurate?link={store.link_id}")
     page.fill("#token-form input[name=account_url]", accurate.base_url)
     page.fill("#token-form input[name=api_token]", accurate.api_token_for(other))
     page.fill("#token-form input[name=signature_secret]", accurate.auth.signature_secret)
-    page.click("#token-form button[type=submit]")
+    submit(page, "#token-form button[type=submit]")
     assert store.link_id in page.text_content("#flash")
     link = _link(site, store.link_id)
     assert link.disconnected_at is None and link.accounting_settings["database_id"] == str(other)
