@@ -5,11 +5,16 @@ Built by the runner for one attempt of one job. Every write a handler makes thro
 the accounting system must never be forgotten because the job fails a moment later, and no
 transaction stays open while the handler talks to a platform (on SQLite that would hold the
 only write lock). Follow-up jobs are the exception: they commit with the job's success.
+
+``DatabaseJobBatch`` builds the contexts of a batch (see ``framework.batch``) over one shared
+``_Shared``: one connector per side, the link's account mappings and warehouse bindings read
+once, bindings prefetched in one query, and writes held until ``flush`` (the batch handler
+flushes after each bulk call, so what the platform holds is committed before the next one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -30,7 +35,25 @@ from .models import AccountMapping, DocumentBindingRow, Job, Link, WarehouseBind
 from .records import write_record
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from .app import App
+
+
+Write = Callable[["Session"], None]
+
+
+class _Shared:
+    """What the contexts of one batch share (a plain job's context has its own)."""
+
+    def __init__(self, *, hold_writes: bool) -> None:
+        # A batch (hold_writes) also reads mappings once; a plain job reads them fresh.
+        self.hold_writes = hold_writes
+        self.connectors: dict[str, Connector] = {}
+        self.bindings: dict[tuple[str, str], DocumentBinding | None] = {}
+        self.accounts: dict[tuple[AccountRole, str], str] | None = None
+        self.warehouses: list[tuple[str, str]] | None = None
+        self.writes: list[Write] = []
 
 
 class DatabaseJobContext:
@@ -40,12 +63,14 @@ class DatabaseJobContext:
         app: the application.
         job: the claimed job (detached copy).
         link: the job's link if the caller loaded it already (saves a query).
+        shared: the batch's shared state (``DatabaseJobBatch`` passes it).
 
     Raises:
         ConfigError: the job's link no longer exists.
     """
 
-    def __init__(self, app: App, job: Job, link: Link | None = None) -> None:
+    def __init__(self, app: App, job: Job, link: Link | None = None,
+                 shared: _Shared | None = None) -> None:
         self.app = app
         self.job_id = job.id
         self.kind = job.kind
@@ -58,7 +83,9 @@ class DatabaseJobContext:
                 link = get_link(session, job.link_id)
         self._link_row: Link = link
         self.link: LinkInfo = link_info(self._link_row)
-        self._connectors: dict[str, Connector] = {}
+        self._shared = shared or _Shared(hold_writes=False)
+        self._owns_connectors = shared is None
+        self._connectors = self._shared.connectors
 
     def accounting(self) -> AccountingConnector:
         """Return the link's accounting connector (built once per attempt)."""
@@ -73,13 +100,17 @@ class DatabaseJobContext:
         return self._connectors["commerce"]  # type: ignore[return-value]
 
     def close(self) -> None:
-        """Close the connectors built for this attempt."""
+        """Close the connectors built for this attempt (a batch closes its own)."""
+        if not self._owns_connectors:
+            return
         for connector in self._connectors.values():
             connector.close()
         self._connectors.clear()
 
     def binding(self, kind: str, ref: str) -> DocumentBinding | None:
         """Return what we know the accounting system holds for ``(kind, ref)``."""
+        if (kind, ref) in self._shared.bindings:
+            return self._shared.bindings[(kind, ref)]
         with self.app.session() as session:
             row = session.scalars(select(DocumentBindingRow).where(
                 DocumentBindingRow.link_id == self.link.id, DocumentBindingRow.kind == kind,
@@ -91,13 +122,24 @@ class DatabaseJobContext:
     def bind(self, kind: str, ref: str, accounting_id: str | None, number: str | None) -> None:
         """Remember the accounting id/number for ``(kind, ref)``; committed immediately."""
         values = {"accounting_id": accounting_id, "accounting_number": number}
-        with self.app.session() as session:
+        link_id = self.link.id
+        self._shared.bindings[(kind, ref)] = DocumentBinding(kind, ref, accounting_id, number)
+
+        def write(session: Session) -> None:
             insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
                       else sqlite.insert)(DocumentBindingRow)
             session.execute(
-                insert.values(link_id=self.link.id, kind=kind, ref=ref, created_at=utcnow(),
+                insert.values(link_id=link_id, kind=kind, ref=ref, created_at=utcnow(),
                               **values)
                 .on_conflict_do_update(index_elements=["link_id", "kind", "ref"], set_=values))
+        self._write(write)
+
+    def _write(self, write: Write) -> None:
+        if self._shared.hold_writes:
+            self._shared.writes.append(write)
+            return
+        with self.app.session() as session:
+            write(session)
 
     def accounting_warehouse(self, store_warehouse_id: str | None) -> str:
         """Return the accounting warehouse bound to a store warehouse.
@@ -107,14 +149,18 @@ class DatabaseJobContext:
         Raises:
             ConfigError: the warehouse is unbound; the message names it and the bind command.
         """
-        with self.app.session() as session:
-            rows = list(session.scalars(select(WarehouseBinding).where(
-                WarehouseBinding.link_id == self.link.id)))
+        if self._shared.warehouses is None or not self._shared.hold_writes:
+            with self.app.session() as session:
+                self._shared.warehouses = [
+                    (row.store_warehouse_id, row.accounting_warehouse)
+                    for row in session.scalars(select(WarehouseBinding).where(
+                        WarehouseBinding.link_id == self.link.id))]
+        rows = self._shared.warehouses
         if store_warehouse_id is None and len(rows) == 1:
-            return rows[0].accounting_warehouse
-        for row in rows:
-            if row.store_warehouse_id == store_warehouse_id:
-                return row.accounting_warehouse
+            return rows[0][1]
+        for store_id, accounting_warehouse in rows:
+            if store_id == store_warehouse_id:
+                return accounting_warehouse
         raise unbound_warehouse(self.link.id, store_warehouse_id)
 
     def account(self, role: AccountRole, qualifier: str = "") -> str:
@@ -123,14 +169,14 @@ class DatabaseJobContext:
         Raises:
             ConfigError: nothing is mapped; the message names the map command.
         """
-        with self.app.session() as session:
-            rows = {row.qualifier: row.value for row in session.scalars(
-                select(AccountMapping).where(AccountMapping.link_id == self.link.id,
-                                             AccountMapping.role == role,
-                                             AccountMapping.qualifier.in_([qualifier, ""])))}
+        if self._shared.accounts is None or not self._shared.hold_writes:
+            with self.app.session() as session:
+                self._shared.accounts = {
+                    (row.role, row.qualifier): row.value for row in session.scalars(
+                        select(AccountMapping).where(AccountMapping.link_id == self.link.id))}
         for candidate in (qualifier, ""):
-            if candidate in rows:
-                return rows[candidate]
+            if (role, candidate) in self._shared.accounts:
+                return self._shared.accounts[(role, candidate)]
         raise unmapped_account(self.link.id, role, qualifier)
 
     def awaiting_invoice(self, store_warehouse_id: str) -> Mapping[str, int]:
@@ -144,12 +190,72 @@ class DatabaseJobContext:
         self, kind: RecordKind, ref: str, document: str, status: RecordStatus, *,
         sent: Any = None, received: Any = None, reason: str = "",
     ) -> None:
-        """Write (or update) the push record for ``(kind, ref, document)``; committed now."""
-        with self.app.session() as session:
-            write_record(session, link_id=self.link.id, kind=kind, ref=ref, document=document,
+        """Write (or update) the push record for ``(kind, ref, document)``.
+
+        Committed now; in a batch, at the batch's next ``flush``.
+        """
+        link_id, job_id, attempt = self.link.id, self.job_id, self.attempt
+
+        def write(session: Session) -> None:
+            write_record(session, link_id=link_id, kind=kind, ref=ref, document=document,
                          status=status, sent=sent, received=received, reason=reason,
-                         job_id=self.job_id, attempts=self.attempt)
+                         job_id=job_id, attempts=attempt)
+        self._write(write)
 
     def enqueue(self, request: JobRequest) -> None:
         """Queue a follow-up job, committed only if this job succeeds."""
         self.follow_ups.append(request)
+
+
+class DatabaseJobBatch:
+    """A ``framework.batch.JobBatch`` over the installation's database.
+
+    Args:
+        app: the application.
+        jobs: the claimed jobs (detached copies), all of one link.
+        link: their link.
+    """
+
+    def __init__(self, app: App, jobs: Sequence[Job], link: Link | None) -> None:
+        self.app = app
+        self._shared = _Shared(hold_writes=True)
+        self.jobs: list[DatabaseJobContext] = [
+            DatabaseJobContext(app, job, link, self._shared) for job in jobs]
+        self.link = self.jobs[0].link
+
+    def accounting(self) -> AccountingConnector:
+        """Return the link's accounting connector (one for the whole batch)."""
+        return self.jobs[0].accounting()
+
+    def commerce(self) -> CommerceConnector:
+        """Return the link's commerce connector (one for the whole batch)."""
+        return self.jobs[0].commerce()
+
+    def prefetch_bindings(self, kind: str, refs: Iterable[str]) -> None:
+        """Load the bindings of ``refs`` in one query (absent ones are remembered too)."""
+        wanted = [ref for ref in dict.fromkeys(refs) if (kind, ref) not in self._shared.bindings]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            with self.app.session() as session:
+                rows = session.scalars(select(DocumentBindingRow).where(
+                    DocumentBindingRow.link_id == self.link.id, DocumentBindingRow.kind == kind,
+                    DocumentBindingRow.ref.in_(chunk)))
+                found = {row.ref: DocumentBinding(row.kind, row.ref, row.accounting_id,
+                                                  row.accounting_number) for row in rows}
+            for ref in chunk:
+                self._shared.bindings[(kind, ref)] = found.get(ref)
+
+    def flush(self) -> None:
+        """Commit every held binding and record in one transaction."""
+        writes, self._shared.writes = self._shared.writes, []
+        if not writes:
+            return
+        with self.app.session() as session:
+            for write in writes:
+                write(session)
+
+    def close(self) -> None:
+        """Close the batch's connectors."""
+        for connector in self._shared.connectors.values():
+            connector.close()
+        self._shared.connectors.clear()

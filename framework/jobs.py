@@ -93,8 +93,8 @@ class JobRequest:
         key: idempotency key, unique per link; the same key is never queued twice
             (e.g. ``"order:SO123:sales_invoice"``).
         payload: JSON-serialisable data for the handler.
-        lane: rate-limit lane the job's requests use (informational; handlers still ask the
-            gate per request).
+        lane: rate-limit lane the job's requests use: the runner batches jobs of one lane
+            and claims none for a lane that is full (handlers still ask the gate per request).
         sequence: jobs with the same sequence run one after another in creation order
             (e.g. ``"order:SO123"``) so a cancel never overtakes the order's creation.
         delay_seconds: earliest start, relative to now.

@@ -166,6 +166,8 @@ class Job(Base):
         UniqueConstraint("link_id", "key"),
         Index("ix_job_claim", "status", "run_at"),
         Index("ix_job_sequence", "sequence", "id"),
+        # a batch claim: the due jobs of one link, kind and lane
+        Index("ix_job_batch", "link_id", "kind", "lane", "status", "run_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -249,6 +251,8 @@ class LanePermit(Base):
     lane: Mapped[str] = mapped_column(String(128))
     holder: Mapped[str] = mapped_column(String(128))
     acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # not the release itself: the latest moment the platform can have seen the request
+    # arrive (the earlier of the answer and the send plus a guard; see ``ratelimit``)
     released_at: Mapped[datetime | None]
     expires_at: Mapped[datetime]
 
@@ -261,6 +265,8 @@ class Lane(Base):
     name: Mapped[str] = mapped_column(String(128), primary_key=True)
     per_second: Mapped[float] = mapped_column(default=8.0)
     in_flight: Mapped[int] = mapped_column(Integer, default=8)
+    # a refused admission sets it to when the lane frees; workers claim other lanes' jobs
+    busy_until: Mapped[datetime | None]
 
 
 class ConsoleUser(Base):

@@ -5,23 +5,29 @@ transaction (an order transition and its jobs commit together; a claim commits a
 Functions that finish a job only act while the caller still holds the job's lease, so a worker
 that lost its lease (it was too slow, another worker re-ran the job) cannot overwrite the
 newer outcome.
+
+On PostgreSQL, queuing a job that is due now also ``NOTIFY``s ``jembatan_jobs`` (delivered
+when the caller commits), which wakes idle workers at once; polling stays the fallback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from .errors import ConfigError
 from .jobs import JobRequest, JobStatus
-from .models import Job, utcnow
+from .models import Job, Lane, utcnow
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 DEFAULT_MAX_ATTEMPTS = 8
+#: the PostgreSQL channel new due jobs are announced on
+JOBS_CHANNEL = "jembatan_jobs"
+_NOTIFIED = "jembatan.jobs_notified"
 
 
 def _insert(session: Session):  # noqa: ANN202 - a dialect-specific Insert
@@ -48,7 +54,22 @@ def enqueue(session: Session, link_id: str, request: JobRequest) -> Job | None:
         .returning(Job.id)
     )
     job_id = session.execute(statement).scalar_one_or_none()
-    return None if job_id is None else session.get(Job, job_id)
+    if job_id is None:
+        return None
+    if request.delay_seconds <= 0:
+        notify(session)
+    return session.get(Job, job_id)
+
+
+def notify(session: Session) -> None:
+    """Announce due work to idle workers once per transaction (PostgreSQL; else nothing)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    if session.info.get(_NOTIFIED) is transaction:
+        return
+    session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": JOBS_CHANNEL})
+    session.info[_NOTIFIED] = transaction
 
 
 def release_expired_leases(session: Session) -> int:
@@ -112,6 +133,82 @@ def claim(session: Session, worker_id: str, lease_seconds: float,
     return job
 
 
+def claim_batch(  # noqa: PLR0913 - the knobs of one claim
+    session: Session, worker_id: str, lease_seconds: float, *,
+    batch_size: Callable[[str], int] = lambda _kind: 1, prefetch: int = 1, share: int = 1,
+    release_expired: bool = True,
+) -> list[Job]:
+    """Lease the next runnable jobs to ``worker_id``: a batch, or a few plain jobs.
+
+    The oldest runnable job whose lane is not full decides: if its kind takes batches
+    (``batch_size(kind) > 1``), the batch is every runnable job of its link, kind and lane, up
+    to that size; otherwise up to ``prefetch`` runnable jobs of plain kinds, run one after
+    another by the caller, and no more than a ``share``-th of those runnable (so the other
+    threads of the caller get their part of a shallow queue). Rows are locked ``FOR UPDATE
+    SKIP LOCKED`` on PostgreSQL; the caller commits. Returned jobs are detached, status
+    running, attempts counted.
+    """
+    if release_expired:
+        release_expired_leases(session)
+    now = utcnow()
+    prefetch, share = max(1, prefetch), max(1, share)
+    rows = list(session.scalars(_runnable(now).limit(prefetch * share)))
+    if not rows:
+        return []
+    first = rows[0]
+    size = batch_size(first.kind)
+    if size > 1:
+        group = [job for job in rows if _same_batch(job, first)][:size]
+        if len(group) < size:
+            group += session.scalars(
+                _runnable(now).where(Job.link_id == first.link_id, Job.kind == first.kind,
+                                     _lane_is(first.lane), Job.id.not_in([j.id for j in group]))
+                .limit(size - len(group))).all()
+    else:
+        plain = [job for job in rows if batch_size(job.kind) <= 1]
+        group = plain[:min(prefetch, -(-len(plain) // share))]
+    return _lease(session, group, worker_id, now + timedelta(seconds=lease_seconds))
+
+
+def _runnable(now: datetime):  # noqa: ANN202 - a Select
+    # Ordered by run_at alone, the claim index (status, run_at) is already in order.
+    busy = select(Lane.name).where(Lane.busy_until > now)
+    return (select(Job)
+            .where(Job.status == JobStatus.QUEUED, Job.run_at <= now, _first_of_sequence(),
+                   or_(Job.lane.is_(None), Job.lane.not_in(busy)))
+            .order_by(Job.run_at)
+            .with_for_update(skip_locked=True, of=Job))
+
+
+def _same_batch(job: Job, first: Job) -> bool:
+    return (job.link_id, job.kind, job.lane) == (first.link_id, first.kind, first.lane)
+
+
+def _lane_is(lane: str | None):  # noqa: ANN202 - a SQL condition
+    return Job.lane.is_(None) if lane is None else Job.lane == lane
+
+
+def _lease(session: Session, jobs: Sequence[Job], worker_id: str,
+           until: datetime) -> list[Job]:
+    if not jobs:
+        return []
+    session.execute(
+        update(Job).where(Job.id.in_([job.id for job in jobs]))
+        .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1, lease_owner=worker_id,
+                lease_until=until)
+        .execution_options(synchronize_session=False))
+    for job in jobs:  # detached first: these attribute changes must not be flushed again
+        session.expunge(job)
+        job.status, job.attempts = JobStatus.RUNNING, job.attempts + 1
+        job.lease_owner, job.lease_until = worker_id, until
+    return list(jobs)
+
+
+def next_lane_free(session: Session) -> datetime | None:
+    """Return when the first full lane frees (an idle worker waits no longer than that)."""
+    return session.scalar(select(func.min(Lane.busy_until)).where(Lane.busy_until > utcnow()))
+
+
 def _first_of_sequence():  # noqa: ANN202 - a SQL condition
     # A correlated scalar subquery rather than NOT EXISTS: PostgreSQL plans it per row
     # through ix_job_sequence, whereas an anti-join plan chosen from stale statistics (a
@@ -150,6 +247,26 @@ def _finish(session: Session, job: Job, status: JobStatus, error: str | None) ->
                 finished_at=utcnow())
     ).rowcount
     return done == 1
+
+
+def finish_many(session: Session, jobs: Sequence[Job], status: JobStatus,
+                error: str | None = None) -> set[int]:
+    """Finish ``jobs`` (all leased to one worker) with one status and error in one statement.
+
+    Returns:
+        The ids of the jobs that were still held (only those were changed).
+    """
+    if not jobs:
+        return set()
+    owner = jobs[0].lease_owner
+    held = and_(tuple_(Job.id, Job.attempts).in_([(job.id, job.attempts) for job in jobs]),
+                Job.status == JobStatus.RUNNING, Job.lease_owner == owner)
+    done = session.execute(
+        update(Job).where(held)
+        .values(status=status, lease_owner=None, lease_until=None, last_error=error,
+                finished_at=utcnow())
+        .returning(Job.id).execution_options(synchronize_session=False)).scalars()
+    return set(done)
 
 
 def complete(session: Session, job: Job, note: str | None = None) -> bool:

@@ -2,14 +2,22 @@
 
 A lane (``"accurate:<database>"``) admits a request only if, counting every process that
 shares the database, fewer than ``in_flight`` requests are unreleased and fewer than
-``per_second`` requests are *still inside the one-second window of their last moment*:
-a permit counts against the rate from its acquisition until one second after its release.
+``per_second`` requests are *still inside the one-second window of their arrival*: a permit
+counts against the rate from its acquisition until one second after the latest moment the
+platform can have seen the request arrive (``LanePermit.released_at`` stores that moment).
 
-Why after the release: the platform sees a request arrive at some instant between our
-acquiring and our releasing the permit. Counting from the release makes the guarantee hold
-on the platform's own clock, whatever the network delay: if N+1 requests arrived within one
-second, then when the last was admitted the other N were unreleased or released less than a
-second earlier, so it would not have been admitted.
+That moment is the earlier of the answer (the platform cannot answer before the request
+arrived) and the instant the request left us plus ``ARRIVAL_GUARD`` (the wire and the
+platform's own accept; the HTTP client reports when the request was sent through
+``Permit.sent``). Counting from the answer alone made every slot last one second *plus the
+platform's processing time*, so a lane reached only ``per_second / (1 + latency)``; counting
+from the send keeps the guarantee on the platform's clock while admitting the full rate: if
+N+1 requests arrived within one second, then when the last was admitted the other N were
+unreleased or had arrived less than a second earlier, so it would not have been admitted.
+
+A refused admission sleeps until the first slot frees (not a blind poll) and marks the lane
+busy until then (``Lane.busy_until``), so the runner claims work for other lanes meanwhile
+instead of holding jobs while it waits.
 
 A killed process never releases its permits; they stop counting at ``expires_at``. A permit
 is a lease of ``PERMIT_LEASE`` that the holding process renews while the request runs, so a
@@ -38,6 +46,8 @@ from .plugins import LaneLimit, Registry
 log = logging.getLogger(__name__)
 
 WINDOW = timedelta(seconds=1)
+#: how long after leaving us a request has surely reached the platform's rate counter
+ARRIVAL_GUARD = timedelta(seconds=0.025)
 #: the longest a permit counts at all, renewed or not (a request longer than this is hung)
 PERMIT_TTL = timedelta(seconds=60)
 #: a held permit's lease: renewed every third of it while held; a killed process's permits
@@ -46,6 +56,29 @@ PERMIT_LEASE = timedelta(seconds=6)
 #: permits older than this are deleted (they no longer count for anything)
 PRUNE_AFTER = timedelta(seconds=120)
 POLL_MIN, POLL_MAX = 0.005, 0.05
+#: the longest sleep before asking a full lane again
+MAX_WAIT = 0.2
+
+
+class Permit:
+    """One admitted request; the HTTP client calls ``sent()`` when the request has left."""
+
+    __slots__ = ("sent_at", "token")
+
+    def __init__(self, token: Any = None) -> None:
+        self.token = token
+        self.sent_at: datetime | None = None
+
+    def sent(self) -> None:
+        """Note that the request has been written to the network (first call wins)."""
+        if self.sent_at is None:
+            self.sent_at = utcnow()
+
+    def seen_by(self, now: datetime) -> datetime:
+        """Return the latest moment the platform can have seen this request arrive."""
+        if self.sent_at is None:
+            return now
+        return min(now, self.sent_at + ARRIVAL_GUARD)
 
 
 class _LaneGate:
@@ -57,22 +90,22 @@ class _LaneGate:
     registry: Registry
 
     @contextlib.contextmanager
-    def permit(self, lane: str) -> Iterator[None]:
+    def permit(self, lane: str) -> Iterator[Permit]:
         """Wait for and hold one request slot on ``lane`` (unlimited lanes pass at once)."""
         limit = self.registry.lane_limit(lane)
         if limit is None:
-            yield
+            yield Permit()
             return
-        token = self._acquire(lane, limit)
+        permit = Permit(self._acquire(lane, limit))
         try:
-            yield
+            yield permit
         finally:
-            self._release(lane, token)
+            self._release(lane, permit)
 
     def _acquire(self, lane: str, limit: LaneLimit) -> Any:
         raise NotImplementedError
 
-    def _release(self, lane: str, token: Any) -> None:
+    def _release(self, lane: str, permit: Permit) -> None:
         raise NotImplementedError
 
 
@@ -97,24 +130,30 @@ class DatabaseGate(_LaneGate):
 
     def _acquire(self, lane: str, limit: LaneLimit) -> int:
         while True:
-            permit_id = self._try_acquire(lane, limit)
+            permit_id, wait = self._try_acquire(lane, limit)
             if permit_id is not None:
                 self._hold(permit_id)
                 return permit_id
-            time.sleep(random.uniform(POLL_MIN, POLL_MAX))  # jitter: pollers do not march
+            time.sleep(wait)
 
-    def _try_acquire(self, lane: str, limit: LaneLimit) -> int | None:
+    def _try_acquire(self, lane: str, limit: LaneLimit) -> tuple[int | None, float]:
+        """Admit one request now, or return how long to wait before asking again."""
         with Session(self.engine) as session, session.begin():
             self._lock_lane(session, lane, limit)
             now = utcnow()
             unreleased = LanePermit.released_at.is_(None) & (LanePermit.expires_at > now)
-            in_flight, in_window = session.execute(
+            in_flight, in_window, first_free = session.execute(
                 select(func.count().filter(unreleased),
-                       func.count().filter(or_(unreleased, LanePermit.released_at > now - WINDOW)))
+                       func.count().filter(or_(unreleased, LanePermit.released_at > now - WINDOW)),
+                       func.min(LanePermit.released_at).filter(LanePermit.released_at
+                                                               > now - WINDOW))
                 .where(LanePermit.lane == lane, LanePermit.acquired_at > now - PERMIT_TTL)
             ).one()
             if in_flight >= limit.in_flight or in_window >= limit.per_second:
-                return None
+                wait = _wait_seconds(now, first_free if in_flight < limit.in_flight else None)
+                session.execute(update(Lane).where(Lane.name == lane)
+                                .values(busy_until=now + timedelta(seconds=wait)))
+                return None, wait
             permit = LanePermit(lane=lane, holder=self.holder, acquired_at=now,
                                 expires_at=now + PERMIT_LEASE)
             session.add(permit)
@@ -122,7 +161,7 @@ class DatabaseGate(_LaneGate):
             if self._admissions % 200 == 1:
                 _prune(session, lane, now)
             session.flush()
-            return permit.id
+            return permit.id, 0.0
 
     def _lock_lane(self, session: Session, lane: str, limit: LaneLimit) -> None:
         # The lane row is the mutex: on PostgreSQL admissions to one lane queue up on it;
@@ -160,12 +199,21 @@ class DatabaseGate(_LaneGate):
             except SQLAlchemyError as error:  # the next renewal may succeed; leases are long
                 log.warning("renewing lane permits failed: %s", error)
 
-    def _release(self, lane: str, permit_id: int) -> None:
+    def _release(self, lane: str, permit: Permit) -> None:
         with self._held_lock:
-            self._held.discard(permit_id)
+            self._held.discard(permit.token)
         with Session(self.engine) as session, session.begin():
-            session.execute(update(LanePermit).where(LanePermit.id == permit_id)
-                            .values(released_at=utcnow()))
+            session.execute(update(LanePermit).where(LanePermit.id == permit.token)
+                            .values(released_at=permit.seen_by(utcnow())))
+
+
+def _wait_seconds(now: datetime, first_free: datetime | None) -> float:
+    """Sleep until the oldest counted arrival leaves the window, or poll (all in flight)."""
+    if first_free is None:
+        return random.uniform(POLL_MIN, POLL_MAX)  # jitter: pollers do not march
+    due = (first_free + WINDOW - now).total_seconds()
+    # capped: a request answered meanwhile may free its slot sooner than the oldest one
+    return min(max(0.0, due), MAX_WAIT) + random.uniform(0.0005, POLL_MIN)
 
 
 def _prune(session: Session, lane: str, now: datetime) -> None:
@@ -189,13 +237,15 @@ class MemoryGate(_LaneGate):
     def _acquire(self, lane: str, limit: LaneLimit) -> None:
         with self._condition:
             while not self._admissible(lane, limit):
-                self._condition.wait(timeout=POLL_MAX)
+                self._condition.wait(timeout=POLL_MIN)
             self._active[lane] = self._active.get(lane, 0) + 1
 
-    def _release(self, lane: str, token: None) -> None:
+    def _release(self, lane: str, permit: Permit) -> None:
+        now = utcnow()
+        seen = time.monotonic() - (now - permit.seen_by(now)).total_seconds()
         with self._condition:
             self._active[lane] -= 1
-            self._released.setdefault(lane, []).append(time.monotonic())
+            self._released.setdefault(lane, []).append(seen)
             self._condition.notify_all()
 
     def _admissible(self, lane: str, limit: LaneLimit) -> bool:

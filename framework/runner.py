@@ -1,8 +1,13 @@
 """The durable sync-job runner: claim, lease, run the plugin's handler, settle the outcome.
 
-A worker claims one job at a time per thread (a lease, renewed by a heartbeat thread), builds
-a ``DatabaseJobContext`` for the attempt, calls the handler the job's plugin registered, and
-settles the outcome by the class of error raised (see ``framework.errors``):
+Each thread claims work in one transaction (leases renewed by a heartbeat thread): for a
+batch handler (``framework.batch``) every runnable job of the oldest job's kind, link and
+lane, up to the handler's batch size; for plain handlers a few runnable jobs, run one after
+another. Jobs whose lane is full (``Lane.busy_until``) are not claimed, so a thread never
+sits holding jobs while their database is at its limit: it takes another lane's work. It
+builds a ``DatabaseJobContext`` per job (``DatabaseJobBatch`` for a batch), calls the handler
+the job's plugin registered, and settles the outcomes of the claim together, each by the
+class of error raised (see ``framework.errors``):
 
 ======================  ===========================================================
 handler ...             the job becomes
@@ -17,7 +22,9 @@ anything else           failed, "unexpected error: <type>: <message>"
 ======================  ===========================================================
 
 A worker killed mid-job loses its lease; ``queue.claim`` returns the job to the queue, so
-handlers must be idempotent (look up before creating).
+handlers must be idempotent (deterministic numbers, adopt what the platform already holds).
+Idle threads wait for ``NOTIFY jembatan_jobs`` on PostgreSQL (``framework.wakeup``), polling
+as the fallback and on SQLite.
 """
 
 from __future__ import annotations
@@ -38,11 +45,13 @@ from sqlalchemy import update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from . import queue, workers
+from .batch import batch_size
 from .errors import IntegrationError, SkippableError, TransientError
-from .jobcontext import DatabaseJobContext
+from .jobcontext import DatabaseJobBatch, DatabaseJobContext
 from .jobs import JobRequest, JobStatus, RecordStatus
-from .models import Job, Link, PushRecord
+from .models import Job, Link, PushRecord, utcnow
 from .secrets import redact
+from .wakeup import Waker
 
 if TYPE_CHECKING:
     from .app import App
@@ -50,8 +59,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PeriodicTask = tuple[float, Callable[["App"], Any]]
-#: how long an idle worker waits before looking for due jobs again
+#: how long an idle worker waits before looking for due jobs again (no wake-ups: SQLite)
 IDLE_POLL_SECONDS = 0.5
+#: the same when PostgreSQL wakes it on new jobs (the poll only finds retries coming due)
+LISTENING_POLL_SECONDS = 1.0
+#: plain jobs one thread claims at once from a deep queue (fewer claims and commits per job)
+PREFETCH = 10
+#: settle finished plain jobs of a claim at least this often while the rest still run
+SETTLE_EVERY_SECONDS = 0.25
 #: how often a worker returns jobs of dead workers (expired leases) to the queue
 EXPIRED_LEASE_CHECK_SECONDS = 1.0
 
@@ -101,12 +116,13 @@ class Runner:
             return to the queue after this.
         periodic: ``(interval_seconds, callable(app))`` tasks ``run_forever`` also runs.
         retry: the backoff for transient errors.
+        prefetch: plain jobs one thread claims at once when the queue is deep.
     """
 
     def __init__(  # noqa: PLR0913 - each is a knob operators turn
         self, app: App, worker_id: str | None = None, concurrency: int = 1,
         lease_seconds: float = 30, periodic: Iterable[PeriodicTask] = (),
-        retry: RetryPolicy | None = None,
+        retry: RetryPolicy | None = None, prefetch: int = PREFETCH,
     ) -> None:
         self.app = app
         self.worker_id = worker_id or (
@@ -115,10 +131,13 @@ class Runner:
         self.lease_seconds = lease_seconds
         self.periodic = list(periodic)
         self.retry = retry or RetryPolicy()
+        self.prefetch = max(1, prefetch)
         self.handlers = app.plugins.registry.job_handlers
         self._held: set[int] = set()
         self._held_lock = threading.Lock()
         self._expired_checked_at = float("-inf")
+        self._lane_free_at: float | None = None
+        self.waker = Waker(app.database_url)
         _ = app.gate  # build shared pieces once, before threads race for them
 
     # ------------------------------------------------------------------ driving loops
@@ -133,20 +152,32 @@ class Runner:
         lock = threading.Lock()
 
         def drain() -> None:
-            while (status := self._run_one_safely()) is not None:
+            while True:
+                statuses = self._run_safely()
+                if statuses is None:
+                    wait = self._lane_wait()
+                    if wait is None:
+                        return
+                    time.sleep(wait)  # work is waiting on a full lane: not done yet
+                    continue
                 with lock:
-                    counts[status.value] += 1
+                    counts.update(status.value for status in statuses)
 
         self._with_heartbeat(lambda: self._in_threads(drain))
         return dict(counts)
 
     def run_forever(self, stop: threading.Event) -> None:
         """Run jobs and periodic tasks until ``stop`` is set (the worker command's loop)."""
+        self.waker.start(stop)
 
         def work() -> None:
             while not stop.is_set():
-                if self._run_one_safely() is None:
-                    stop.wait(IDLE_POLL_SECONDS)
+                seen = self.waker.generation
+                if self._run_safely() is None:
+                    poll = (LISTENING_POLL_SECONDS if self.waker.listening
+                            else IDLE_POLL_SECONDS)
+                    lane_wait = self._lane_wait()
+                    self.waker.wait(seen, poll if lane_wait is None else min(poll, lane_wait))
 
         def everything() -> None:
             threads = [threading.Thread(target=work, name=f"job-{n}", daemon=True)
@@ -154,10 +185,20 @@ class Runner:
             for thread in threads:
                 thread.start()
             self._run_periodic(stop)
+            self.waker.wake()
             for thread in threads:
                 thread.join()
 
-        self._with_heartbeat(everything)
+        try:
+            self._with_heartbeat(everything)
+        finally:
+            self.waker.stop()
+
+    def _lane_wait(self) -> float | None:
+        free_at = self._lane_free_at
+        if free_at is None:
+            return None
+        return max(0.0, free_at - time.monotonic())
 
     def _in_threads(self, target: Callable[[], None]) -> None:
         if self.concurrency == 1:
@@ -220,31 +261,65 @@ class Runner:
         except SQLAlchemyError as error:
             log.warning("could not note the worker alive: %s", error)
 
-    # ------------------------------------------------------------------ one job
+    # ------------------------------------------------------------------ one claim
 
     def run_one(self) -> JobStatus | None:
-        """Claim and run one job; return the status it was left in, or ``None`` if idle."""
-        with self.app.session() as session:
-            job = queue.claim(session, self.worker_id, self.lease_seconds,
-                              release_expired=self._expired_leases_due())
-            if job is None:  # before saying "idle", make sure no dead worker holds a job
-                job = queue.claim(session, self.worker_id, self.lease_seconds)
-            link = session.get(Link, job.link_id) if job is not None else None
-        if job is None:
+        """Claim and run the next unit of work; return the first job's status, or ``None``."""
+        statuses = self.run_claim()
+        return statuses[0] if statuses else None
+
+    def run_claim(self) -> list[JobStatus] | None:
+        """Claim a batch (or a few plain jobs), run it and settle it; ``None`` if idle.
+
+        Returns:
+            The status each claimed job was left in.
+        """
+        jobs, links = self._claim()
+        if not jobs:
             return None
         with self._held_lock:
-            self._held.add(job.id)
+            self._held.update(job.id for job in jobs)
         try:
-            outcome = self._attempt(job, link)
-            return self._settle(job, outcome)
+            handler = self.handlers.get(jobs[0].kind)
+            if handler is not None and batch_size(handler) > 1:
+                return self._settle(list(zip(jobs, self._attempt_batch(
+                    handler, jobs, links[jobs[0].link_id]), strict=True)))
+            return self._run_plain(jobs, links)
         finally:
             with self._held_lock:
-                self._held.discard(job.id)
+                self._held.difference_update(job.id for job in jobs)
+
+    def _claim(self) -> tuple[list[Job], dict[str, Link | None]]:
+        def sizes(kind: str) -> int:
+            return batch_size(self.handlers.get(kind))
+
+        with self.app.session() as session:
+            jobs = queue.claim_batch(session, self.worker_id, self.lease_seconds,
+                                     batch_size=sizes, prefetch=self.prefetch,
+                                     share=self.concurrency,
+                                     release_expired=self._expired_leases_due())
+            if not jobs:  # before saying "idle", make sure no dead worker holds a job
+                jobs = queue.claim_batch(session, self.worker_id, self.lease_seconds,
+                                         batch_size=sizes, prefetch=self.prefetch,
+                                         share=self.concurrency)
+            if not jobs:
+                free_at = queue.next_lane_free(session)
+                self._lane_free_at = None if free_at is None else time.monotonic() + max(
+                    0.0, (free_at - utcnow()).total_seconds())
+                return [], {}
+            links = {job.link_id: session.get(Link, job.link_id) for job in jobs}
+        if self.concurrency > 1:
+            self.waker.wake()  # rows this claim left may be what an idle sibling waits for
+        return jobs, links
 
     def _run_one_safely(self) -> JobStatus | None:
+        statuses = self._run_safely()
+        return statuses[0] if statuses else None
+
+    def _run_safely(self) -> list[JobStatus] | None:
         for _ in range(20):
             try:
-                return self.run_one()
+                return self.run_claim()
             except OperationalError as error:  # a busy or restarting database: try again
                 log.warning("database unavailable while running jobs: %s", error)
                 time.sleep(0.2)
@@ -260,6 +335,20 @@ class Runner:
             self._expired_checked_at = now
             return True
 
+    def _run_plain(self, jobs: list[Job], links: dict[str, Link | None]) -> list[JobStatus]:
+        statuses: list[JobStatus] = []
+        done: list[tuple[Job, Outcome]] = []
+        settled_at = time.monotonic()
+        for index, job in enumerate(jobs):
+            done.append((job, self._attempt(job, links.get(job.link_id))))
+            last = index == len(jobs) - 1
+            if last or time.monotonic() - settled_at >= SETTLE_EVERY_SECONDS:
+                statuses += self._settle(done)
+                with self._held_lock:
+                    self._held.difference_update(job.id for job, _ in done)
+                done, settled_at = [], time.monotonic()
+        return statuses
+
     def _attempt(self, job: Job, link: Link | None = None) -> Outcome:
         handler = self.handlers.get(job.kind)
         if handler is None:
@@ -269,20 +358,49 @@ class Runner:
         try:
             context = DatabaseJobContext(self.app, job, link)
             handler(context)
-        except SkippableError as error:
-            return Outcome(JobStatus.SUCCEEDED, error.reason)
-        except TransientError as error:
-            return self._transient(job, error)
-        except IntegrationError as error:  # PermanentError, ConfigError, provider errors
-            return Outcome(JobStatus.FAILED, error.reason)
-        except Exception as error:  # noqa: BLE001 - the runner boundary: a bug fails one job
-            log.exception("job %s (%s) crashed", job.id, job.kind, extra={"job_id": job.id})
-            return Outcome(JobStatus.FAILED,
-                           f"unexpected error: {type(error).__name__}: {error}")
+        except Exception as error:  # noqa: BLE001 - classified; a bug fails one job
+            return self._classify(job, error)
         finally:
             if context is not None:
                 context.close()
         return Outcome(JobStatus.SUCCEEDED, follow_ups=context.follow_ups)
+
+    def _attempt_batch(self, handler: Callable[[Any], Any], jobs: list[Job],
+                       link: Link | None) -> list[Outcome]:
+        batch: DatabaseJobBatch | None = None
+        try:
+            batch = DatabaseJobBatch(self.app, jobs, link)
+            errors = handler(batch) or {}
+            batch.flush()
+        except Exception as error:  # noqa: BLE001 - the whole batch ends with this error
+            if batch is not None:
+                self._flush_quietly(batch)
+            return [self._classify(job, error) for job in jobs]
+        finally:
+            if batch is not None:
+                batch.close()
+        return [self._classify(job, errors[context.job_id]) if context.job_id in errors
+                else Outcome(JobStatus.SUCCEEDED, follow_ups=context.follow_ups)
+                for job, context in zip(jobs, batch.jobs, strict=True)]
+
+    @staticmethod
+    def _flush_quietly(batch: DatabaseJobBatch) -> None:
+        # What the platform already holds must be remembered even when the batch fails.
+        try:
+            batch.flush()
+        except SQLAlchemyError as error:
+            log.warning("could not write a failed batch's records: %s", error)
+
+    def _classify(self, job: Job, error: BaseException) -> Outcome:
+        if isinstance(error, SkippableError):
+            return Outcome(JobStatus.SUCCEEDED, error.reason)
+        if isinstance(error, TransientError):
+            return self._transient(job, error)
+        if isinstance(error, IntegrationError):  # PermanentError, ConfigError, provider errors
+            return Outcome(JobStatus.FAILED, error.reason)
+        log.error("job %s (%s) crashed", job.id, job.kind, exc_info=error,
+                  extra={"job_id": job.id})
+        return Outcome(JobStatus.FAILED, f"unexpected error: {type(error).__name__}: {error}")
 
     def _transient(self, job: Job, error: TransientError) -> Outcome:
         if job.attempts >= job.max_attempts:
@@ -291,17 +409,35 @@ class Runner:
         delay = self.retry.delay(job.attempts, getattr(error, "retry_after", None))
         return Outcome(JobStatus.QUEUED, error.reason, delay=delay)
 
-    def _settle(self, job: Job, outcome: Outcome) -> JobStatus:
-        reason = redact(outcome.reason) if outcome.reason else None
+    def _settle(self, done: list[tuple[Job, Outcome]]) -> list[JobStatus]:
+        """Write every outcome of a claim in one transaction (plain successes in one go)."""
+        plain = [job for job, outcome in done
+                 if outcome.status is JobStatus.SUCCEEDED and not outcome.reason]
+        follow_ups = False
         with self.app.session() as session:
-            if not _write_outcome(session, job, outcome.status, reason, outcome.delay):
-                log.warning("job %s: lease lost before its outcome was written; another "
-                            "attempt owns it now", job.id, extra={"job_id": job.id})
-                session.rollback()
-                return JobStatus.RUNNING
-            for request in outcome.follow_ups:
-                queue.enqueue(session, job.link_id, request)
-            _mark_records(session, job, outcome.status, reason)
+            held = queue.finish_many(session, plain, JobStatus.SUCCEEDED)
+            for job, outcome in done:
+                if outcome.status is JobStatus.SUCCEEDED and not outcome.reason:
+                    continue
+                reason = redact(outcome.reason) if outcome.reason else None
+                if _write_outcome(session, job, outcome.status, reason, outcome.delay):
+                    held.add(job.id)
+                    _mark_records(session, job, outcome.status, reason)
+            for job, outcome in done:
+                if job.id in held:
+                    for request in outcome.follow_ups:
+                        follow_ups = queue.enqueue(session, job.link_id, request) is not None \
+                            or follow_ups
+        if follow_ups:
+            self.waker.wake()  # this process's idle threads (SQLite has no NOTIFY)
+        return [self._log_outcome(job, outcome, job.id in held) for job, outcome in done]
+
+    def _log_outcome(self, job: Job, outcome: Outcome, held: bool) -> JobStatus:
+        if not held:
+            log.warning("job %s: lease lost before its outcome was written; another "
+                        "attempt owns it now", job.id, extra={"job_id": job.id})
+            return JobStatus.RUNNING
+        reason = redact(outcome.reason) if outcome.reason else None
         log.info("job %s (%s) attempt %d: %s%s", job.id, job.kind, job.attempts,
                  outcome.status.value, f" ({reason})" if reason else "",
                  extra={"job_id": job.id})
