@@ -1,5 +1,6 @@
 """jembatan's core: the public API plugins import (everything else may change)."""
 
+from .batch import BatchHandler, ContextBatch, JobBatch, batch_handler
 from .checks import CheckContext, Problem, Severity
 from .connectors import (
     AccountingConnection,
@@ -78,4 +79,5 @@ __all__ = [
     "Severity", "SkippableError", "StockLevel", "StorePlugin", "Subsidy", "SubsidyType",
     "TransientError", "Warehouse", "WebhookHint", "accounting_context", "booked_payout",
     "connect_accounting", "get_link", "hookimpl", "provider_error", "reintegrate",
+    "BatchHandler", "ContextBatch", "JobBatch", "batch_handler",
 ]

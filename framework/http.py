@@ -65,7 +65,9 @@ class PlatformClient:
         """Send one request through the gate; network failures become ``TransientError``."""
         if not url.startswith("http"):
             url = self.base_url + url
-        with self.gate.permit(self.lane):
+        with self.gate.permit(self.lane) as permit:
+            if permit is not None and hasattr(permit, "sent"):
+                kwargs["extensions"] = {"trace": _sent_tracer(permit)}
             try:
                 return self.http.request(method, url, **kwargs)
             except httpx.TimeoutException as exc:
@@ -89,6 +91,14 @@ class PlatformClient:
                 log.info("retrying %s after %.2fs: %s", self.provider, delay, exc)
                 time.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _sent_tracer(permit: Any) -> Callable[[str, Any], None]:
+    """An httpcore trace hook telling the gate's permit when the request has left us."""
+    def trace(event: str, _info: Any) -> None:
+        if event.endswith("send_request_body.complete"):
+            permit.sent()
+    return trace
 
 
 def should_retry(error: TransientError, attempt: int, base: float = 0.2,

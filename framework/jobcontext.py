@@ -115,9 +115,11 @@ class DatabaseJobContext:
             row = session.scalars(select(DocumentBindingRow).where(
                 DocumentBindingRow.link_id == self.link.id, DocumentBindingRow.kind == kind,
                 DocumentBindingRow.ref == ref)).one_or_none()
-        if row is None:
-            return None
-        return DocumentBinding(row.kind, row.ref, row.accounting_id, row.accounting_number)
+        found = (None if row is None else
+                 DocumentBinding(row.kind, row.ref, row.accounting_id, row.accounting_number))
+        if self._shared.hold_writes:  # a batch asks once (its own binds update the cache)
+            self._shared.bindings[(kind, ref)] = found
+        return found
 
     def bind(self, kind: str, ref: str, accounting_id: str | None, number: str | None) -> None:
         """Remember the accounting id/number for ``(kind, ref)``; committed immediately."""

@@ -8,7 +8,10 @@ It registers the connectors, a lane ``membooks`` (small limits) and two job hand
 - ``membooks.post``: creates a document keyed by the job key, idempotently (looks up first);
 - ``membooks.script``: follows ``payload["outcomes"]``, one word per attempt (``ok``,
   ``transient``, ``permanent``, ``config`` (post once a bank account is mapped), ``skip``,
-  ``bug``), to drive runner tests.
+  ``bug``), to drive runner tests;
+- ``membooks.batch``: a batch handler (``framework.batch``, up to ``MEMBOOKS_BATCH`` jobs):
+  one gated request creates every job's document; ``payload["outcome"]`` (``ok``,
+  ``transient``, ``permanent``) decides each job; ``MemBook.batches`` keeps the batch sizes.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from ..batch import JobBatch, batch_handler
 from ..connectors import AccountingConnector, CommerceConnector, WebhookHint
 from ..domain import Account, ItemResult, Order, Product, Rejected, StockLevel, Warehouse
 from ..errors import PermanentError, SkippableError, TransientError
@@ -35,6 +39,8 @@ hookimpl = pluggy.HookimplMarker("jembatan")
 #: the lane limits the ``membooks`` lanes get (small, so tests see the gate work)
 MEMBOOKS_PER_SECOND = 50
 MEMBOOKS_IN_FLIGHT = 4
+#: the most jobs ``membooks.batch`` takes at once
+MEMBOOKS_BATCH = 20
 
 
 @dataclass
@@ -58,6 +64,7 @@ class MemBook:
         default_factory=lambda: [Warehouse(id="Utama", name="Utama")])
     accounts: list[Account] = field(default_factory=list)
     create_calls: int = 0
+    batches: list[int] = field(default_factory=list)
 
 
 _lock = threading.RLock()
@@ -212,6 +219,46 @@ class MemBooks(AccountingConnector):
             return document
 
 
+    def create_documents(self, documents: list[tuple[str, Mapping[str, Any]]]
+                         ) -> list[dict[str, Any]]:
+        """Create many documents in one request (one gate permit), each at most once."""
+        with self.link.gate.permit(self.lane), _lock:
+            self.book.create_calls += 1
+            self.book.batches.append(len(documents))
+            created = []
+            for number, body in documents:
+                if number not in self.book.documents:
+                    self.book.documents[number] = {"id": str(len(self.book.documents) + 1),
+                                                   "number": number, "body": dict(body)}
+                created.append(self.book.documents[number])
+            return created
+
+
+@batch_handler(MEMBOOKS_BATCH)
+def post_batch(batch: JobBatch) -> dict[int, Exception]:
+    """Job ``membooks.batch``: create every job's document in one request."""
+    books = batch.accounting()
+    assert isinstance(books, MemBooks)
+    batch.prefetch_bindings("membooks", [ctx.key for ctx in batch.jobs])
+    errors: dict[int, Exception] = {}
+    todo = []
+    for ctx in batch.jobs:
+        outcome = ctx.payload.get("outcome", "ok")
+        if outcome == "transient":
+            errors[ctx.job_id] = TransientError("membooks is busy (HTTP 503)")
+        elif outcome == "permanent":
+            errors[ctx.job_id] = PermanentError("membooks refused: Pelanggan tidak ditemukan")
+        elif ctx.binding("membooks", ctx.key) is None:
+            todo.append(ctx)
+    if todo:
+        for ctx, document in zip(todo, books.create_documents(
+                [(ctx.key, ctx.payload) for ctx in todo]), strict=True):
+            ctx.bind("membooks", ctx.key, document["id"], document["number"])
+            ctx.record(RecordKind.ORDER, ctx.key, "document", RecordStatus.SUCCEEDED,
+                       received=document)
+    return errors
+
+
 def post_document(ctx: JobContext) -> None:
     """Job ``membooks.post``: create the document numbered by the job key, once."""
     if ctx.binding("membooks", ctx.key) is not None:
@@ -268,9 +315,10 @@ def register_lanes(register: Callable[[str, float, int], None]) -> None:
 
 @hookimpl
 def register_job_handlers(register: Callable[[str, Callable[[JobContext], None]], None]) -> None:
-    """Register the two test handlers."""
+    """Register the test handlers."""
     register("membooks.post", post_document)
     register("membooks.script", run_script)
+    register("membooks.batch", post_batch)
 
 
 def create_mem_link(app: App, link_id: str = "shop", features: Mapping[str, bool] | None = None,

@@ -1,9 +1,10 @@
-"""Posting an order's documents to Accurate exactly once.
+"""What an order's Accurate documents need around the saving itself (``posting``).
 
-Every document has a deterministic number (``mapping.document_number``). Posting one is:
-known binding -> done; else look it up by number (``detail.do?number=``) -> bind, done; else
-save it; if Accurate answers "Sudah ada data lain dengan No ..." (our earlier save succeeded
-but its answer was lost) fetch it and bind it. So a retried job never creates a second one.
+The customer, warehouse, accounts and settings a document carries (``order_accounts``), the
+checks before posting (``check_skus``, ``check_total``), and the single-document helpers of
+the handlers that act on one order: ``find_document`` (a look-up, for those that must know
+whether a document exists: closing, returns) and ``post_document`` (a batch of one: save,
+adopting the document when Accurate already holds its number).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from framework import (
@@ -22,38 +22,32 @@ from framework import (
     Order,
     PermanentError,
     ProviderAPIError,
-    RecordKind,
-    RecordStatus,
-    TransientError,
 )
 
 from . import mapping
 from .connector import AccurateConnector
+from .posting import (
+    MODULES,
+    PREFIXES,
+    SALES_INVOICE,
+    SALES_ORDER,
+    SALES_RECEIPT,
+    SALES_RETURN,
+    Posted,
+    post_one,
+)
 
 log = logging.getLogger(__name__)
 
-SALES_ORDER, SALES_INVOICE = "sales_order", "sales_invoice"
-SALES_RECEIPT, SALES_RETURN = "sales_receipt", "sales_return"
-MODULES = {SALES_ORDER: "sales-order", SALES_INVOICE: "sales-invoice",
-           SALES_RECEIPT: "sales-receipt", SALES_RETURN: "sales-return"}
-PREFIXES = {SALES_ORDER: mapping.SALES_ORDER, SALES_INVOICE: mapping.SALES_INVOICE,
-            SALES_RECEIPT: mapping.SALES_RECEIPT, SALES_RETURN: mapping.SALES_RETURN}
+__all__ = ["MODULES", "PREFIXES", "SALES_INVOICE", "SALES_ORDER", "SALES_RECEIPT",
+           "SALES_RETURN", "Posted", "accurate", "check_skus", "check_tax", "check_total",
+           "ensure_customer",
+           "find_document", "order_accounts", "post_document"]
 CUSTOMER = "customer"
 
 
-@dataclass(frozen=True, slots=True)
-class Posted:
-    """A document Accurate holds for an order."""
-
-    document: str
-    number: str
-    accounting_id: str | None
-    created: bool
-    detail: Mapping[str, Any] | None = None
-
-
-def accurate(ctx: JobContext) -> AccurateConnector:
-    """Return the link's Accurate connector or raise ``ConfigError``."""
+def accurate(ctx: Any) -> AccurateConnector:
+    """Return the link's (or the batch's) Accurate connector or raise ``ConfigError``."""
     connector = ctx.accounting()
     if not isinstance(connector, AccurateConnector):
         raise ConfigError(f"link {ctx.link.id} does not use Accurate",
@@ -77,57 +71,10 @@ def find_document(ctx: JobContext, connector: AccurateConnector, order: Order,
     return Posted(document, number, str(found.get("id")), created=False, detail=found)
 
 
-def _record_failure(ctx: JobContext, order: Order, document: str, body: Any,
-                    error: Exception) -> None:
-    status = RecordStatus.PENDING if isinstance(error, TransientError) else RecordStatus.FAILED
-    ctx.record(RecordKind.ORDER, order.order_number, document, status, sent=body, reason=str(error))
-
-
 def post_document(ctx: JobContext, connector: AccurateConnector, order: Order, document: str,
                   build: Callable[[], dict[str, Any]]) -> Posted:
-    """Post one of the order's documents unless Accurate already holds it."""
-    existing = find_document(ctx, connector, order, document)
-    if existing is not None:
-        if existing.detail is not None:
-            ctx.record(RecordKind.ORDER, order.order_number, document, RecordStatus.SUCCEEDED,
-                       received={"id": existing.accounting_id, "number": existing.number},
-                       reason="already in Accurate")
-        return existing
-    return save_document(ctx, connector, order, document, build())
-
-
-def save_document(ctx: JobContext, connector: AccurateConnector, order: Order, document: str,
-                  body: dict[str, Any]) -> Posted:
-    """Save a document the caller has just looked for and not found.
-
-    A save whose answer was lost comes back refused on the retry (the duplicate number, or
-    another check Accurate runs first); the document is then fetched instead of saved twice.
-    """
-    module = MODULES[document]
-    try:
-        envelope = connector.client.save(module, body)
-    except ProviderAPIError as error:
-        # A refusal of a retried save may be the duplicate number, or another check Accurate
-        # runs first (a return's quantities already returned by our lost first save): a
-        # document under our deterministic number is ours either way.
-        log.info("%s %s refused (%s); looking it up by number", module, body["number"],
-                 error.message)
-        found = find_document(ctx, connector, order, document)
-        if found is not None:
-            ctx.record(RecordKind.ORDER, order.order_number, document, RecordStatus.SUCCEEDED,
-                       sent=body, received=found.detail, reason="already in Accurate")
-            return found
-        _record_failure(ctx, order, document, body, error)
-        raise
-    except (TransientError, PermanentError, ConfigError) as error:
-        _record_failure(ctx, order, document, body, error)
-        raise
-    saved = dict(envelope.r or {})
-    number = str(saved.get("number") or body["number"])
-    ctx.bind(document, order.external_id, str(saved.get("id")), number)
-    ctx.record(RecordKind.ORDER, order.order_number, document, RecordStatus.SUCCEEDED,
-               sent=body, received={"d": envelope.d, "r": saved})
-    return Posted(document, number, str(saved.get("id")), created=True, detail=saved)
+    """Post one of the order's documents unless Accurate already holds it (no look-up first)."""
+    return post_one(ctx, connector, order, document, build)
 
 
 def ensure_customer(ctx: JobContext, connector: AccurateConnector, order: Order) -> str:
@@ -172,20 +119,36 @@ def order_accounts(ctx: JobContext, connector: AccurateConnector, order: Order
                                  number_tag=str(settings.get("document_tag") or "") or None)
 
 
-def check_skus(ctx: JobContext, connector: AccurateConnector, order: Order) -> None:
+def check_skus(ctx: JobContext, connector: AccurateConnector, order: Order,
+               found: Mapping[str, Any] | None = None) -> None:
     """Raise ``PermanentError`` naming the order's SKUs that are not items in Accurate.
 
     SKUs the product push created are known without asking Accurate (one request less per
-    order; Accurate's own refusal still names an item deleted there since).
+    order; Accurate's own refusal still names an item deleted there since). ``found``: the
+    item rows a batch already looked up for all its orders (no request then).
     """
     unknown = sorted({line.sku for line in order.lines
                       if ctx.binding(ITEM_BINDING, line.sku) is None})
     link_id = ctx.link.id
-    missing = sorted(set(unknown) - set(connector.find_item_rows(unknown))) if unknown else []
+    if found is None:
+        found = connector.find_item_rows(unknown) if unknown else {}
+    missing = sorted(set(unknown) - set(found))
     if missing:
         raise PermanentError(
             f"order {order.order_number}: SKU {', '.join(missing)} is not an item in Accurate",
             fix=f"run the product sync (`jembatan products sync --link {link_id}`), then re-push")
+
+
+def check_tax(ctx: JobContext, order: Order, accounts: mapping.OrderAccounts) -> None:
+    """Raise ``PermanentError`` when the order adds tax its link's invoices would not add."""
+    books = order.books
+    if books.tax and not books.tax_inclusive and (
+            not accounts.taxes.taxable or accounts.taxes.inclusive):
+        raise PermanentError(
+            f"order {order.order_number} carries tax {books.tax} on top of its prices but the "
+            "link's invoices do not add tax",
+            fix=f"jembatan link set {ctx.link.id} --accounting-setting taxable=true "
+                "--accounting-setting inclusive_tax=false, then re-push")
 
 
 def check_total(order: Order, body: Mapping[str, Any], what: str) -> None:

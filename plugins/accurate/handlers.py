@@ -3,7 +3,10 @@
 Each handler is idempotent: it may run again after a crash, a lost answer or a retry, and
 still leaves exactly one sales order, invoice and receipt per order in Accurate.
 The Auto Paid receipt is posted by the invoice handler right after the invoice (same job):
-a retry of that job finds the invoice by number and only posts what is missing.
+a retry of that job finds the invoice bound (or adopts it) and only posts what is missing.
+The sales-order and invoice handlers are batch handlers: every due job of their kind for one
+database at once, posted with ``bulk-save.do`` (``batches.OrderBatch``); one job is a batch of
+one, so a single order is posted at once.
 """
 
 from __future__ import annotations
@@ -13,32 +16,28 @@ import logging
 from collections.abc import Callable
 
 from framework import (
-    AccountRole,
     Feature,
     IntegrationError,
+    JobBatch,
     JobContext,
     Order,
     OrderState,
-    PermanentError,
     ReceiptMode,
     RecordKind,
     RecordStatus,
     TransientError,
+    batch_handler,
 )
 
-from . import mapping, settlement
+from . import settlement
+from .batches import OrderBatch, receipt_mode
+from .client import BULK_MAX
 from .documents import (
     SALES_INVOICE,
     SALES_ORDER,
     SALES_RECEIPT,
-    Posted,
     accurate,
-    check_skus,
-    check_total,
     find_document,
-    order_accounts,
-    post_document,
-    save_document,
 )
 
 log = logging.getLogger(__name__)
@@ -77,75 +76,26 @@ def records_failure(document: str) -> Callable[[Callable[[JobContext], None]],
     return decorate
 
 
-def post_sales_order(ctx: JobContext, order: Order) -> Posted:
-    """Post the order's sales order unless Accurate holds it."""
-    connector = accurate(ctx)
-    existing = find_document(ctx, connector, order, SALES_ORDER)
-    if existing is not None:
-        return existing
-    check_skus(ctx, connector, order)
-    accounts = order_accounts(ctx, connector, order)
-    return save_document(ctx, connector, order, SALES_ORDER,
-                         mapping.sales_order_body(order, accounts))
+@batch_handler(BULK_MAX)
+def handle_sales_order(batch: JobBatch) -> dict[int, IntegrationError]:
+    """Job ``accurate.sales_order`` (batched): the orders entered waiting_payment."""
+    run = OrderBatch(batch, SALES_ORDER)
+    run.sales_orders()
+    return run.failed
 
 
-@records_failure(SALES_ORDER)
-def handle_sales_order(ctx: JobContext) -> None:
-    """Job ``accurate.sales_order``: the order entered waiting_payment."""
-    post_sales_order(ctx, _order(ctx))
+@batch_handler(BULK_MAX)
+def handle_sales_invoice(batch: JobBatch) -> dict[int, IntegrationError]:
+    """Job ``accurate.sales_invoice`` (batched): sales orders if missing, invoices, receipts.
 
-
-def post_sales_invoice(ctx: JobContext, order: Order, sales_order: Posted) -> Posted:
-    """Post the invoice processing the sales order, after checking its total."""
-    connector = accurate(ctx)
-    existing = find_document(ctx, connector, order, SALES_INVOICE)
-    if existing is not None:
-        return existing
-    accounts = order_accounts(ctx, connector, order)
-    books = order.books
-    if books.tax and not books.tax_inclusive and (
-            not accounts.taxes.taxable or accounts.taxes.inclusive):
-        raise PermanentError(
-            f"order {order.order_number} carries tax {books.tax} on top of its prices but the "
-            "link's invoices do not add tax",
-            fix=f"jembatan link set {ctx.link.id} --accounting-setting taxable=true "
-                "--accounting-setting inclusive_tax=false, then re-push")
-    body = mapping.sales_invoice_body(order, accounts, sales_order.number)
-    check_total(order, body, "sales invoice")
-    posted = save_document(ctx, connector, order, SALES_INVOICE, body)
-    total = (posted.detail or {}).get("totalAmount") if posted.created else None
-    expected = order.invoice_amount
-    if total is not None and accounts.taxes.inclusive and mapping.money(total) != expected:
-        raise PermanentError(
-            f"order {order.order_number}: Accurate totals invoice {posted.number} at {total} "
-            f"but the order's pieces say {expected}",
-            fix="compare the invoice with the order in Accurate and correct it there")
-    return posted
-
-
-def post_sales_receipt(ctx: JobContext, order: Order, invoice: Posted) -> None:
-    """Post the Auto Paid receipt paying the whole invoice into the mapped bank account."""
-    connector = accurate(ctx)
-    if order.invoice_amount <= 0:
-        ctx.record(RecordKind.ORDER, order.order_number, SALES_RECEIPT, RecordStatus.SKIPPED,
-                   reason="the invoice total is 0: nothing to receive")
-        return
-    bank = ctx.account(AccountRole.BANK)
-    accounts = order_accounts(ctx, connector, order)
-    total = (invoice.detail or {}).get("totalAmount")
-    post_document(ctx, connector, order, SALES_RECEIPT, lambda: mapping.sales_receipt_body(
-        order, accounts, bank, invoice.number,
-        mapping.money(total) if total is not None else None))
-
-
-@records_failure(SALES_INVOICE)
-def handle_sales_invoice(ctx: JobContext) -> None:
-    """Job ``accurate.sales_invoice``: sales order if missing, invoice, Auto Paid receipt."""
-    order = _order(ctx)
-    sales_order = post_sales_order(ctx, order)
-    invoice = post_sales_invoice(ctx, order, sales_order)
-    if ctx.link.receipt_mode is ReceiptMode.AUTO_PAID:
-        post_sales_receipt(ctx, order, invoice)
+    Receipts only in receipt mode ``auto-paid``; in ``payout`` they wait for the settlement.
+    """
+    mode = receipt_mode(batch)
+    run = OrderBatch(batch, SALES_INVOICE)
+    invoices = run.invoices(run.sales_orders())
+    if mode is ReceiptMode.AUTO_PAID:
+        run.receipts(invoices)
+    return run.failed
 
 
 @records_failure(CLOSE_SALES_ORDER)

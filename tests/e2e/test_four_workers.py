@@ -37,7 +37,8 @@ def test_four_worker_processes_stay_within_accurates_limits_and_post_each_docume
     seen = scene.accurate.meter.snapshot()
     assert seen["rejected"].get(token, 0) == 0
     assert seen["peak_per_second"][token] <= 8
-    assert 2 <= seen["peak_in_flight"][token] <= 8
+    # batched, 24 orders are a few bulk calls: how many overlap is up to the scheduler
+    assert 1 <= seen["peak_in_flight"][token] <= 8
     for n, order_id in enumerate(orders):
         shipped = n % 2 == 0
         assert len(scene.order_documents("sales_order", order_id)) == 1
@@ -56,22 +57,24 @@ def test_a_worker_killed_mid_document_leaves_exactly_one_document_per_order(
     for order_id in orders:
         scene.move(order_id, S.READY_TO_SHIP)
     scene.jembatan("orders", "sync", "--link", scene.link)
-    scene.accurate.latency = 0.3  # documents take long enough to be killed in the middle
+    # Slow answers: the worker dies with the invoices' bulk-save sent and unanswered, which
+    # Accurate completes anyway (its answer is lost with the worker).
+    scene.accurate.latency = 1.0
     doomed = subprocess.Popen(
         [sys.executable, "-m", "framework", "--database", postgres_url, "worker",
          "--concurrency", "4", "--lease-seconds", "2", "--poll-every", "0", "--stock-every",
          "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     deadline = time.monotonic() + 60
-    while not scene.documents("sales_order") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.4)  # some saves in flight, some answered, most not yet started
+    while len(scene.documents("sales_order")) < len(orders) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # the sales orders' answer is in, the invoices' batch is on its way
     doomed.send_signal(signal.SIGKILL)
     doomed.wait(timeout=30)
-    posted_before_restart = len(scene.documents("sales_order"))
-    assert 0 < posted_before_restart < len(orders), "the kill did not land mid-run"
+    assert len(scene.documents("sales_order")) == len(orders)
+    assert len(scene.documents("sales_invoice")) < len(orders), "the kill did not land mid-run"
 
+    time.sleep(2.5)  # the dead worker's leases run out and its last request is answered
     scene.accurate.latency = 0.0
-    time.sleep(2.5)  # the dead worker's leases run out
     scene.jembatan("worker", "--burst", "--concurrency", "4")
     for order_id in orders:
         assert len(scene.order_documents("sales_order", order_id)) == 1
