@@ -416,6 +416,7 @@ class Runner:
         follow_ups = False
         with self.app.session() as session:
             held = queue.finish_many(session, plain, JobStatus.SUCCEEDED)
+            _close_records(session, [job for job in plain if job.id in held])
             for job, outcome in done:
                 if outcome.status is JobStatus.SUCCEEDED and not outcome.reason:
                     continue
@@ -453,6 +454,19 @@ def _write_outcome(session: Any, job: Job, status: JobStatus, reason: str | None
     if status is JobStatus.DEAD:
         return queue.kill(session, job, reason or "")
     return queue.fail(session, job, reason or "")
+
+
+def _close_records(session: Any, jobs: list[Job]) -> None:
+    """``_mark_records`` for many succeeded jobs: one statement per attempt number."""
+    by_attempt: dict[int, list[int]] = {}
+    for job in jobs:
+        by_attempt.setdefault(job.attempts, []).append(job.id)
+    for attempts, ids in by_attempt.items():
+        session.execute(
+            update(PushRecord)
+            .where(PushRecord.job_id.in_(ids), PushRecord.status == RecordStatus.PENDING)
+            .values(status=RecordStatus.SUCCEEDED, attempts=attempts,
+                    reason=f"done: attempt {attempts} found it already in place"))
 
 
 def _mark_records(session: Any, job: Job, status: JobStatus, reason: str | None) -> None:

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["MODULES", "PREFIXES", "SALES_INVOICE", "SALES_ORDER", "SALES_RECEIPT",
            "SALES_RETURN", "Posted", "accurate", "check_skus", "check_tax", "check_total",
-           "ensure_customer",
+           "ensure_customer", "save_document",
            "find_document", "order_accounts", "post_document"]
 CUSTOMER = "customer"
 
@@ -75,6 +75,15 @@ def post_document(ctx: JobContext, connector: AccurateConnector, order: Order, d
                   build: Callable[[], dict[str, Any]]) -> Posted:
     """Post one of the order's documents unless Accurate already holds it (no look-up first)."""
     return post_one(ctx, connector, order, document, build)
+
+
+def save_document(ctx: JobContext, connector: AccurateConnector, order: Order, document: str,
+                  body: dict[str, Any]) -> Posted:
+    """Save a document even though a binding names it (the caller deleted it on purpose).
+
+    A save whose answer was lost is adopted on the retry, as for ``post_document``.
+    """
+    return post_one(ctx, connector, order, document, lambda: body, trust_bindings=False)
 
 
 def ensure_customer(ctx: JobContext, connector: AccurateConnector, order: Order) -> str:

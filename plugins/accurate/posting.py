@@ -6,11 +6,14 @@ No look-up before a save: every document has a deterministic number
 
 1. a document already bound (we saw Accurate save it) costs nothing;
 2. the others are built and sent, up to 100 a ``bulk-save.do`` call (one call for one order);
-3. each per-record result maps back to its order: saved -> bound and recorded; refused as a
-   duplicate number -> the document exists (an earlier save whose answer was lost, or a crash
-   before its binding was committed): it is *adopted*, looked up in bulk with one ``list.do``
-   filtered by the numbers, never saved again; any other refusal -> that order's readable
-   failed record, while the rest of the batch carries on.
+3. each per-record result maps back to its order: saved -> bound and recorded; refused ->
+   the refused numbers are looked up in bulk (one ``list.do`` filtered by the numbers): a
+   document Accurate holds under our number is ours (an earlier save whose answer was lost,
+   or a crash before its binding was committed) and is *adopted*, never saved again; a
+   refusal whose document does not exist is that order's readable failed record, while the
+   rest of the batch carries on. Every refusal is looked up, not only "Sudah ada data lain
+   dengan No ...": Accurate may check other rules first (an invoice sent again is refused
+   because its sales order "terdeteksi terproses dua kali", by our own invoice).
 
 What goes *into* a document is ``mapping``'s business; the callers pass a builder per order.
 """
@@ -85,14 +88,16 @@ def bound(ctx: JobContext, document: str, order: Order) -> Posted | None:
     return Posted(document, binding.accounting_number, binding.accounting_id, created=False)
 
 
-def post_many(connector: AccurateConnector, document: str,
-              dues: Sequence[Due]) -> list[Result]:
+def post_many(connector: AccurateConnector, document: str, dues: Sequence[Due], *,
+              trust_bindings: bool = True) -> list[Result]:
     """Post one kind of document for many orders; one result per due, in order.
 
-    A failure is returned (and recorded for its order), never raised, except a bulk call
-    that fails as a whole after the client's own retries: its orders get that error.
+    A failure is returned (and recorded for its order), never raised; a bulk call that
+    fails as a whole after the client's own retries gives its orders that error.
+    ``trust_bindings=False`` saves even what a binding names (after deleting it on purpose).
     """
-    results: list[Result | None] = [bound(due.ctx, document, due.order) for due in dues]
+    results: list[Result | None] = [bound(due.ctx, document, due.order) if trust_bindings
+                                    else None for due in dues]
     bodies: dict[int, dict[str, Any]] = {}
     for index, due in enumerate(dues):
         if results[index] is not None:
@@ -123,17 +128,14 @@ def _save_chunk(connector: AccurateConnector, document: str, dues: list[Due],  #
         for index, due, body in zip(indexes, dues, bodies, strict=True):
             results[index] = _failed(due, document, body, error)
         return
-    adopt: list[tuple[int, Due, dict[str, Any]]] = []
+    refused: list[tuple[int, Due, dict[str, Any], str]] = []
     for index, due, body, answer in zip(indexes, dues, bodies, answers, strict=True):
         if answer.ok:
             results[index] = _saved(due, document, body, answer)
-        elif DUPLICATE_NUMBER in answer.message:
-            adopt.append((index, due, body))  # saved before; its answer never reached us
-        else:
-            results[index] = _failed(due, document, body,
-                                     accurate_error(200, answer.message, body=str(answer)))
-    if adopt:
-        _adopt(connector, document, adopt, results)
+        else:  # perhaps saved before, its answer never reached us: look before failing
+            refused.append((index, due, body, answer.message))
+    if refused:
+        _adopt(connector, document, refused, results)
 
 
 def _saved(due: Due, document: str, body: dict[str, Any], answer: BulkResult) -> Posted:
@@ -147,27 +149,33 @@ def _saved(due: Due, document: str, body: dict[str, Any], answer: BulkResult) ->
 
 
 def _adopt(connector: AccurateConnector, document: str,
-           adopt: list[tuple[int, Due, dict[str, Any]]], results: list[Result | None]) -> None:
-    """Bind documents Accurate refused as duplicates, found with one list.do per 100."""
+           refused: list[tuple[int, Due, dict[str, Any], str]],
+           results: list[Result | None]) -> None:
+    """Bind refused documents Accurate holds under our numbers (one list.do per 100)."""
     module = MODULES[document]
-    numbers = [str(body["number"]) for _, _, body in adopt]
-    log.info("%d %s already in Accurate (answers lost earlier); adopting them", len(numbers),
-             module)
+    numbers = [str(body["number"]) for _, _, body, _ in refused]
     try:
         rows = {str(row.get("number")): row for start in range(0, len(numbers), BULK_MAX)
                 for row in connector.client.iter_list(
                     module, ADOPT_FIELDS,
                     filters={"number": Filter("EQUAL", tuple(numbers[start:start + BULK_MAX]))})}
     except IntegrationError as error:
-        for index, due, body in adopt:
+        for index, due, body, _ in refused:
             results[index] = _failed(due, document, body, error)
         return
-    for index, due, body in adopt:
+    if rows:
+        log.info("%d %s already in Accurate (answers lost earlier); adopting them", len(rows),
+                 module)
+    for index, due, body, message in refused:
         row = rows.get(str(body["number"]))
-        if row is None:  # refused as a duplicate yet not listed: ask again later
+        if row is None and DUPLICATE_NUMBER in message:  # a duplicate not listed yet
             results[index] = _failed(due, document, body, TransientError(
                 f"Accurate refused {module} {body['number']} as a duplicate but does not list "
                 "it yet"))
+            continue
+        if row is None:
+            results[index] = _failed(due, document, body,
+                                     accurate_error(200, message, body=message))
             continue
         accounting_id = str(row["id"]) if row.get("id") is not None else None
         due.ctx.bind(document, due.order.external_id, accounting_id, str(body["number"]))
@@ -186,10 +194,11 @@ def _failed(due: Due, document: str, body: dict[str, Any] | None,
     return error
 
 
-def post_one(ctx: JobContext, connector: AccurateConnector, order: Order, document: str,
-             build: Callable[[], dict[str, Any]]) -> Posted:
+def post_one(ctx: JobContext, connector: AccurateConnector, order: Order, document: str,  # noqa: PLR0913
+             build: Callable[[], dict[str, Any]], *, trust_bindings: bool = True) -> Posted:
     """Post one order's document (a batch of one); raise its error."""
-    [result] = post_many(connector, document, [Due(ctx, order, build)])
+    [result] = post_many(connector, document, [Due(ctx, order, build)],
+                         trust_bindings=trust_bindings)
     if isinstance(result, IntegrationError):
         raise result
     return result
