@@ -14,11 +14,12 @@ flushes after each bulk call, so what the platform holds is committed before the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from .configuration import unbound_warehouse, unmapped_account
 from .connectors import AccountingConnector, CommerceConnector, Connector
@@ -32,15 +33,10 @@ from .jobs import (
 )
 from .links import build_accounting, build_commerce, get_link, link_info
 from .models import AccountMapping, DocumentBindingRow, Job, Link, WarehouseBinding, utcnow
-from .records import write_record
+from .records import write_record, write_records
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from .app import App
-
-
-Write = Callable[["Session"], None]
 
 
 class _Shared:
@@ -53,7 +49,8 @@ class _Shared:
         self.bindings: dict[tuple[str, str], DocumentBinding | None] = {}
         self.accounts: dict[tuple[AccountRole, str], str] | None = None
         self.warehouses: list[tuple[str, str]] | None = None
-        self.writes: list[Write] = []
+        self.binds: list[dict[str, Any]] = []
+        self.records: list[dict[str, Any]] = []
 
 
 class DatabaseJobContext:
@@ -123,25 +120,14 @@ class DatabaseJobContext:
 
     def bind(self, kind: str, ref: str, accounting_id: str | None, number: str | None) -> None:
         """Remember the accounting id/number for ``(kind, ref)``; committed immediately."""
-        values = {"accounting_id": accounting_id, "accounting_number": number}
-        link_id = self.link.id
         self._shared.bindings[(kind, ref)] = DocumentBinding(kind, ref, accounting_id, number)
-
-        def write(session: Session) -> None:
-            insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
-                      else sqlite.insert)(DocumentBindingRow)
-            session.execute(
-                insert.values(link_id=link_id, kind=kind, ref=ref, created_at=utcnow(),
-                              **values)
-                .on_conflict_do_update(index_elements=["link_id", "kind", "ref"], set_=values))
-        self._write(write)
-
-    def _write(self, write: Write) -> None:
+        row = {"link_id": self.link.id, "kind": kind, "ref": ref,
+               "accounting_id": accounting_id, "accounting_number": number}
         if self._shared.hold_writes:
-            self._shared.writes.append(write)
+            self._shared.binds.append(row)
             return
         with self.app.session() as session:
-            write(session)
+            _upsert_bindings(session, [row])
 
     def accounting_warehouse(self, store_warehouse_id: str | None) -> str:
         """Return the accounting warehouse bound to a store warehouse.
@@ -196,13 +182,14 @@ class DatabaseJobContext:
 
         Committed now; in a batch, at the batch's next ``flush``.
         """
-        link_id, job_id, attempt = self.link.id, self.job_id, self.attempt
-
-        def write(session: Session) -> None:
-            write_record(session, link_id=link_id, kind=kind, ref=ref, document=document,
-                         status=status, sent=sent, received=received, reason=reason,
-                         job_id=job_id, attempts=attempt)
-        self._write(write)
+        values = {"link_id": self.link.id, "kind": kind, "ref": ref, "document": document,
+                  "status": status, "sent": sent, "received": received, "reason": reason,
+                  "job_id": self.job_id, "attempts": self.attempt}
+        if self._shared.hold_writes:
+            self._shared.records.append(values)
+            return
+        with self.app.session() as session:
+            write_record(session, **values)
 
     def enqueue(self, request: JobRequest) -> None:
         """Queue a follow-up job, committed only if this job succeeds."""
@@ -248,16 +235,32 @@ class DatabaseJobBatch:
                 self._shared.bindings[(kind, ref)] = found.get(ref)
 
     def flush(self) -> None:
-        """Commit every held binding and record in one transaction."""
-        writes, self._shared.writes = self._shared.writes, []
-        if not writes:
+        """Commit every held binding and record in one transaction (two statements)."""
+        binds, self._shared.binds = self._shared.binds, []
+        records, self._shared.records = self._shared.records, []
+        if not binds and not records:
             return
         with self.app.session() as session:
-            for write in writes:
-                write(session)
+            if binds:
+                _upsert_bindings(session, binds)
+            if records:
+                write_records(session, records)
+
 
     def close(self) -> None:
         """Close the batch's connectors."""
         for connector in self._shared.connectors.values():
             connector.close()
         self._shared.connectors.clear()
+
+
+def _upsert_bindings(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert or update bindings in one statement (the last write of a key wins)."""
+    latest = {(row["link_id"], row["kind"], row["ref"]): row for row in rows}
+    now = utcnow()
+    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+              else sqlite.insert)(DocumentBindingRow)
+    statement = insert.on_conflict_do_update(
+        index_elements=["link_id", "kind", "ref"],
+        set_={name: insert.excluded[name] for name in ("accounting_id", "accounting_number")})
+    session.execute(statement, [{**row, "created_at": now} for row in latest.values()])

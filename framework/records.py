@@ -49,6 +49,35 @@ def write_record(  # noqa: PLR0913 - a record is these fields
     session.execute(statement)
 
 
+def write_records(session: Session, records: list[dict[str, Any]]) -> None:
+    """``write_record`` for many records in one statement (a batch's records).
+
+    Each dict has ``write_record``'s keyword arguments, ``job_id`` and ``attempts`` included.
+    A record written twice keeps its last write (one row per key in the statement).
+    """
+    now = utcnow()
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for record in records:
+        key = (record["link_id"], record["kind"], record["ref"], record["document"])
+        rows[key] = {
+            "link_id": record["link_id"], "kind": record["kind"], "ref": record["ref"],
+            "document": record["document"], "status": record["status"],
+            "sent": redact_value(record.get("sent")),
+            "received": redact_value(record.get("received")),
+            "reason": redact(record.get("reason") or ""), "updated_at": now, "created_at": now,
+            "job_id": record["job_id"], "attempts": record["attempts"]}
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PushRecord)
+    changed = ("status", "sent", "received", "reason", "updated_at", "job_id", "attempts")
+    statement = insert.on_conflict_do_update(
+        index_elements=["link_id", "kind", "ref", "document"],
+        set_={name: insert.excluded[name] for name in changed})
+    # executemany: compiled once and cached, sent as multi-row batches by the driver
+    session.execute(statement, list(rows.values()))
+
+
 def list_records(
     session: Session, *, link_id: str | None = None, kind: RecordKind | str | None = None,
     failed_only: bool = False, limit: int = 200,

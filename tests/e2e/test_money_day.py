@@ -164,8 +164,8 @@ def play_day(scene: Scene, platform: Any) -> dict[str, Any]:
                        number)
     orders = {name: platform.place(scene, 2 * index, parts)
               for index, (name, (parts, _)) in enumerate(platform.stories.items())}
-    for route in ("*/sales-invoice/save.do", "*/sales-receipt/save.do",
-                  "*/sales-return/save.do"):
+    for route in ("*/sales-invoice/*save.do", "*/sales-receipt/*save.do",  # bulk or single
+                  "*/sales-return/*save.do"):
         scene.accurate.faults.add(route, "drop_answer", times=2)
     scene.sync()
     for order_id in orders.values():

@@ -1,0 +1,70 @@
+"""An Accurate emulator in its own process for the benchmarks (so it never competes with the
+workers for one interpreter), with databases seeded and a light ``/_emulator/state``.
+
+Run by ``_bench.py``: ``python benchmarks/_accurate_server.py DATABASES SKUS LATENCY``. The
+first line printed is JSON: ``{"base_url", "signature_secret", "databases": [{"id",
+"api_token"}]}``. ``GET /_emulator/state`` answers only counts: documents per database and
+kind, data requests per path, and the meter's peaks and rejections (limits: 8/s, 8 in flight
+per database, as the reference states).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from typing import Any
+
+from framework.emulation import free_port, serve_forever
+from plugins.accurate.emulator import AccurateEmulator
+
+WAREHOUSE = "Gudang Utama"
+ACCOUNTS = (("1101", "Bank BCA", "CASH_BANK"), ("4101", "Pendapatan Ongkir", "REVENUE"),
+            ("6101", "Diskon Penjualan", "EXPENSE"))
+KINDS = ("sales_order", "sales_invoice", "sales_receipt")
+
+
+class CountingEmulator(AccurateEmulator):
+    """The Accurate emulator, counting data requests per path; state is counts only."""
+
+    def __init__(self, latency: float) -> None:
+        super().__init__(seed=1, latency=latency)
+        self.requests: Counter[str] = Counter()
+
+    def _serve_data(self, request: Any, params: dict[str, Any]) -> Any:
+        with self.lock:
+            self.requests[f"{request.path_params['module']}/{request.path_params['action']}"] += 1
+        return super()._serve_data(request, params)
+
+    def state(self) -> dict[str, Any]:
+        with self.lock:
+            held = {str(db): {kind: len(self.databases[db].documents[kind]) for kind in KINDS}
+                    for db in self.database_ids}
+            return {"documents": held, "requests": dict(self.requests),
+                    **self.meter.snapshot()}
+
+
+def main(databases: int, skus: int, latency: float) -> None:
+    """Seed the databases, print how to reach them, and serve until killed."""
+    emulator = CountingEmulator(latency)
+    emulator.database_ids = []
+    seeded = []
+    for n in range(databases):
+        db = emulator.add_database(f"PT Bench {n}")
+        emulator.database_ids.append(db)
+        emulator.add_warehouse(db, WAREHOUSE)
+        for number, name, kind in ACCOUNTS:
+            emulator.add_account(db, number, name, kind)
+        for index in range(skus):
+            emulator.add_item(db, f"SKU{index:05d}", f"Produk {index}", 10000,
+                              {WAREHOUSE: 1_000_000})
+        seeded.append({"id": db, "api_token": emulator.api_token_for(db)})
+    port = free_port()
+    print(json.dumps({"base_url": f"http://127.0.0.1:{port}",
+                      "signature_secret": emulator.auth.signature_secret,
+                      "databases": seeded}), flush=True)
+    serve_forever(emulator, port)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]))

@@ -1,0 +1,244 @@
+"""What the order benchmarks share: PostgreSQL, the Accurate emulator, links, orders, workers.
+
+- ``postgres()``: a fresh schema on ``JEMBATAN_BENCH_POSTGRES_URL`` (default the test server,
+  ``postgresql://postgres@127.0.0.1:5432/test``), dropped afterwards.
+- ``accurate(databases, skus, latency)``: ``_accurate_server.py`` in its own process (the
+  emulator's real limits: 8/s, 8 in flight per database), with ``state()`` counts.
+- ``make_links`` / ``queue_orders``: links to those databases (invoice and Auto Paid on, items
+  bound as a product sync would leave them) and ready-to-ship orders queued as the lifecycle
+  queues them (a sales-order job and an invoice job each).
+- ``Workers``: worker processes, warmed up (imports, engine, plugins) before the clock starts,
+  then released together; ``wait_for_documents`` polls the emulator until all exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import make_url
+
+HERE = Path(__file__).parent
+PLUGINS = "plugins.accurate.hooks,framework.testing.plugins"
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+WAREHOUSE = "Gudang Utama"
+BULK = 100
+PER_SECOND = 8
+
+
+@contextlib.contextmanager
+def postgres() -> Iterator[str]:
+    """Yield a database URL whose search_path is a fresh schema."""
+    import psycopg
+
+    base = os.environ.get("JEMBATAN_BENCH_POSTGRES_URL", DEFAULT_PG)
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    libpq = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    url = make_url(base).set(drivername="postgresql+psycopg").update_query_dict(
+        {"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(libpq, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+class Accurate:
+    """The emulator process and a client for its counts."""
+
+    def __init__(self, databases: int, skus: int, latency: float) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "_accurate_server.py"), str(databases), str(skus),
+             str(latency)], stdout=subprocess.PIPE, text=True, env=_env())
+        assert self.process.stdout is not None
+        self.info = json.loads(self.process.stdout.readline())
+        self.base_url = self.info["base_url"]
+        self.http = httpx.Client(timeout=30)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.state()
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def state(self) -> dict[str, Any]:
+        """Documents per database and kind, requests per path, the meter's peaks."""
+        return self.http.get(f"{self.base_url}/_emulator/state").json()
+
+    def documents(self) -> int:
+        """How many sales orders, invoices and receipts exist, over every database."""
+        return sum(sum(kinds.values()) for kinds in self.state()["documents"].values())
+
+    def close(self) -> None:
+        """Stop the emulator process."""
+        self.http.close()
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+@contextlib.contextmanager
+def accurate(databases: int, skus: int, latency: float) -> Iterator[Accurate]:
+    """Run the emulator process for the block."""
+    server = Accurate(databases, skus, latency)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "JEMBATAN_LOAD_PLUGINS": PLUGINS,
+            "PYTHONPATH": os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")])}
+
+
+def app_for(url: str) -> Any:
+    """An ``App`` with the Accurate plugin on ``url``."""
+    from framework.app import App
+
+    return App.create(url, plugin_modules=PLUGINS.split(","))
+
+
+def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ...] = (
+        "invoice", "auto_paid")) -> list[str]:
+    """One link per emulator database, configured to post orders; return the link ids."""
+    from framework.jobs import ITEM_BINDING, AccountRole
+    from framework.links import create_link
+    from framework.models import AccountMapping, DocumentBindingRow, WarehouseBinding
+
+    ids = []
+    with app.session() as session:
+        for n, database in enumerate(server.info["databases"]):
+            link_id = f"bench-{n:02d}"
+            create_link(session, app.secrets, id=link_id, name=link_id, commerce="memstore",
+                        accounting="accurate", commerce_settings={},
+                        commerce_credentials={"token": "x"},
+                        accounting_settings={"auth": "api_token",
+                                             "account_url": server.base_url,
+                                             "database_id": str(database["id"])},
+                        accounting_credentials={"api_token": database["api_token"],
+                                                "signature_secret":
+                                                    server.info["signature_secret"]},
+                        integrated_at=datetime.now(UTC) - timedelta(days=1),
+                        features={feature: True for feature in features})
+            session.add(WarehouseBinding(link_id=link_id, store_warehouse_id="WH1",
+                                         accounting_warehouse=WAREHOUSE))
+            for role, value in ((AccountRole.CUSTOMER, "C.MARKETPLACE"),
+                                (AccountRole.BANK, "1101"), (AccountRole.SHIPPING_FEE, "4101"),
+                                (AccountRole.DISCOUNT, "6101")):
+                session.add(AccountMapping(link_id=link_id, role=role, value=value))
+            for index in range(skus):  # as the product sync leaves them
+                session.add(DocumentBindingRow(link_id=link_id, kind=ITEM_BINDING,
+                                               ref=f"SKU{index:05d}", accounting_id=None,
+                                               accounting_number=f"SKU{index:05d}",
+                                               created_at=datetime.now(UTC)))
+            ids.append(link_id)
+    return ids
+
+
+def order(link_id: str, number: int, skus: int, state: Any = None) -> Any:
+    """A ready-to-ship order of two lines."""
+    from framework.domain import Order, OrderLine, OrderState
+
+    now = datetime.now(UTC)
+    lines = tuple(OrderLine(sku=f"SKU{(number + k) % skus:05d}", name="Produk", quantity=1,
+                            unit_price=Decimal(10000), discount=Decimal(0)) for k in range(2))
+    number_text = f"{link_id[-2:]}B{number:07d}"
+    return Order(external_id=f"ext-{number_text}", order_number=number_text,
+                 channel="SHOPEE", state=state or OrderState.READY_TO_SHIP,
+                 platform_status="READY_TO_SHIP", warehouse_id="WH1", lines=lines,
+                 shipping_fee=Decimal(0), discount=Decimal(0), total=Decimal(20000),
+                 created_at=now, updated_at=now, paid_at=now)
+
+
+def queue_orders(app: Any, link_id: str, count: int, skus: int, start: int = 0) -> int:
+    """Ingest ``count`` ready-to-ship orders as a poll would; return the jobs queued."""
+    from framework.links import get_link, link_info
+    from framework.orders import ingest_order
+
+    queued = 0
+    with app.session() as session:
+        info = link_info(get_link(session, link_id))
+        for number in range(start, start + count):
+            result = ingest_order(session, app.plugins.hook, info,
+                                  order(link_id, number, skus), source="backfill")
+            queued += result.jobs_queued
+    return queued
+
+
+class Workers:
+    """Worker processes (``_worker.py``) started warm and released together."""
+
+    def __init__(self, url: str, processes: int, concurrency: int) -> None:
+        self.processes = [subprocess.Popen(
+            [sys.executable, str(HERE / "_worker.py"), url, str(concurrency)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
+            for _ in range(processes)]
+        for process in self.processes:
+            assert process.stdout is not None
+            assert process.stdout.readline().strip() == "ready"
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def go(self) -> float:
+        """Release every worker; return the moment (``perf_counter``) they were released."""
+        started = time.perf_counter()
+        for process in self.processes:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        return started
+
+    def stop(self) -> None:
+        """Stop every worker and wait for it."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.communicate("stop\n", timeout=120)
+
+
+def wait_for_documents(server: Accurate, expected: int, started: float,
+                       timeout: float = 600) -> float:
+    """Poll until the emulator holds ``expected`` documents; return seconds since ``started``."""
+    while server.documents() < expected:
+        if time.perf_counter() - started > timeout:
+            raise SystemExit(f"timed out: {server.documents()} of {expected} documents")
+        time.sleep(0.02)
+    return time.perf_counter() - started
+
+
+def bulk_bound(documents_per_database: list[int]) -> float:
+    """Seconds Accurate's limits allow at best: ceil(N/100) calls per database at 8/s."""
+    return max(math.ceil(n / BULK) / PER_SECOND for n in documents_per_database)
+
+
+def summary(server: Accurate) -> dict[str, Any]:
+    """Requests used and the meter's peaks, over every database."""
+    state = server.state()
+    return {"requests": sum(state["requests"].values()),
+            "document_calls": sum(n for path, n in state["requests"].items()
+                                  if path.startswith("sales-")),
+            "peak_per_second": max(state["peak_per_second"].values(), default=0),
+            "peak_in_flight": max(state["peak_in_flight"].values(), default=0),
+            "rejected": sum(state["rejected"].values())}
