@@ -1,7 +1,7 @@
 """Lanes remember until when they are full, so workers claim other lanes' jobs meanwhile.
 
-Revision ID: 0003_lane_busy
-Revises: 0002_webhook_token
+Revision ID: 0004_lane_busy
+Revises: 0003_console_users
 Create Date: 2026-12-01 09:10:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_lane_busy"
-down_revision = "0002_webhook_token"
+revision = "0004_lane_busy"
+down_revision = "0003_console_users"
 branch_labels = None
 depends_on = None
 
