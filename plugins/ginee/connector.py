@@ -33,7 +33,7 @@ from .client import (
     chunked,
 )
 from .mapping import order_from_json, products_from_master, raw_text, stock_level
-from .models import GineeOrderRow, GineePrice, GineeStockRow, GineeWarehouse
+from .models import GineePrice, GineeStockRow, GineeWarehouse
 from .webhook import verify_webhook
 
 log = logging.getLogger(__name__)
@@ -155,9 +155,10 @@ class GineeConnector(CommerceConnector):
     def _details(self, summaries: list[Any], seen: set[str]) -> Iterator[Order | Rejected]:
         ids: list[str] = []
         for raw in summaries:
-            try:
-                order_id = GineeOrderRow.model_validate(raw).order_id
-            except ValidationError:
+            # Only the id is needed here: a bad value elsewhere in the row is judged (and
+            # rejected with its reason) on the detail batch-get returns.
+            order_id = raw.get("orderId") if isinstance(raw, dict) else None
+            if not isinstance(order_id, str) or not order_id:
                 yield Rejected(kind="order", ref="?", reason="list-order row without orderId",
                                raw=raw_text(raw))
                 continue
@@ -240,8 +241,15 @@ class GineeConnector(CommerceConnector):
 
     def list_warehouses(self) -> list[Warehouse]:
         """Return the seller's Ginee warehouses."""
-        rows = (GineeWarehouse.model_validate(raw) for raw in self.client.iter_warehouses())
-        return [Warehouse(id=row.id, name=row.name) for row in rows]
+        warehouses = []
+        for raw in self.client.iter_warehouses():
+            try:
+                row = GineeWarehouse.model_validate(raw)
+            except ValidationError:
+                log.warning("ignoring unreadable Ginee warehouse row %s", raw_text(raw)[:200])
+                continue
+            warehouses.append(Warehouse(id=row.id, name=row.name or row.id))
+        return warehouses
 
     def read_stock(self, warehouse_id: str) -> Iterator[StockLevel]:
         """Yield on-hand (``warehouseInventory.warehouseStock``) per master SKU in one warehouse."""

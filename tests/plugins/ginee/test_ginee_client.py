@@ -137,3 +137,8 @@ def test_error_table_sorts_the_documented_codes_and_statuses():
     assert action_for(None, 429) is ErrorAction.RETRY
     assert action_for(None, 401) is ErrorAction.CONFIG
     assert action_for(None, 404) is ErrorAction.FAIL
+
+
+def test_an_unreadable_warehouse_row_is_skipped_not_raised(emulator, connector, world):
+    emulator.store.warehouses["BROKEN"] = {"id": None, "name": "tanpa id"}
+    assert [w.id for w in connector.list_warehouses()] == [world.main, world.second]

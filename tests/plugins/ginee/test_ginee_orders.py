@@ -118,6 +118,7 @@ def test_orders_moving_through_statuses_are_seen_in_their_latest_state(emulator,
 @pytest.mark.parametrize(("tamper", "reason"), [
     ({"fields": {"orderStatus": "TELEPORTED"}}, "unknown Ginee order status"),
     ({"drop": ["totalAmount"]}, "totalAmount"),
+    ({"fields": {"totalAmount": "abc", "lastUpdateAt": "yesterday"}}, "totalAmount"),
     ({"drop": ["channel", "createAt"]}, "channel"),
     ({"fields": {"items": [{"masterSku": "KAOS-M", "productName": "Kaos", "quantity": -2,
                             "actualPrice": "50000"}]}}, "quantity"),
