@@ -1,0 +1,52 @@
+"""Benchmark: 20 links (20 Accurate databases) x 15 ready-to-ship orders, 1 and 2 workers.
+
+Run: ``.venv/bin/python benchmarks/many_links.py [LINKS] [ORDERS] [THREADS]`` (default 20 links,
+15 orders each, 4 threads per worker process) on PostgreSQL (``JEMBATAN_BENCH_POSTGRES_URL``).
+For one and then two worker processes (same threads each) it queues the orders afresh and
+times, from releasing the warm workers, until every database holds its sales orders,
+invoices and receipts. The bound is the databases' combined bulk bound: they run in
+parallel, so the slowest database's ceil(documents/100) calls at 8/s. Prints both times,
+the bound, the speed-up of two processes, and ``ratio=`` one process / bound last.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import _bench
+
+LATENCY = 0.05
+SKUS = 20
+
+
+def run(links: int, orders: int, processes: int, threads: int) -> tuple[float, dict]:
+    """Queue the orders of every link, release the workers, return seconds and figures."""
+    with _bench.postgres() as url, _bench.accurate(links, SKUS, LATENCY) as server:
+        app = _bench.app_for(url)
+        for link in _bench.make_links(app, server, SKUS):
+            _bench.queue_orders(app, link, orders, SKUS)
+        app.close()
+        with _bench.Workers(url, processes=processes, concurrency=threads) as workers:
+            seconds = _bench.wait_for_documents(server, 3 * orders * links, workers.go())
+        return seconds, _bench.summary(server)
+
+
+def main(links: int, orders: int, threads: int) -> None:
+    """Measure one and two worker processes against the combined bound."""
+    bound = _bench.bulk_bound([3 * orders] * links)
+    one, figures = run(links, orders, 1, threads)
+    print(f"links={links} orders/link={orders} documents={3 * orders * links} "
+          f"latency={LATENCY}s threads/process={threads}")
+    print(f"1 process: seconds={one:.2f} requests={figures['requests']} "
+          f"peak/s per database={figures['peak_per_second']} rejected={figures['rejected']}")
+    two, figures = run(links, orders, 2, threads)
+    print(f"2 processes: seconds={two:.2f} requests={figures['requests']} "
+          f"rejected={figures['rejected']} speed-up={one / two:.2f}x")
+    print(f"combined bound={bound:.3f}s (per database ceil({3 * orders}/100) calls at 8/s, "
+          "all databases in parallel)")
+    print(f"ratio={one / bound:.2f}")
+
+
+if __name__ == "__main__":
+    arguments = [int(a) for a in sys.argv[1:]]
+    main(*(arguments + [20, 15, 4][len(arguments):]))
