@@ -5,8 +5,9 @@ Run: ``.venv/bin/pip install -e ".[bench]"`` once, then
 ``.venv/bin/python benchmarks/runner_throughput.py [JOBS]`` (default 5,000 per measurement).
 Each queue gets a fresh schema; JOBS no-op jobs are queued first (not timed), then drained at
 concurrency 1 and 4 (jembatan: ``Runner`` threads; pgqueuer: that many ``QueueManager``
-consumers, each on its own connection, batch size 10; procrastinate: worker ``concurrency``). Prints jobs/s for each and, last,
-``ratio=`` jembatan / pgqueuer at the lower of the two concurrencies' ratios.
+consumers, each on its own connection, batch size 10; procrastinate: worker
+``concurrency``). Prints jobs/s for each and, last, ``ratio=`` jembatan / pgqueuer at the
+lower of the two concurrencies' ratios.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.engine import make_url
-
 import _bench
+from sqlalchemy.engine import make_url
 
 
 def jembatan(url: str, jobs: int, concurrency: int) -> float:
@@ -60,7 +60,7 @@ def _libpq(url: str) -> tuple[str, str]:
 def pgqueuer(url: str, jobs: int, concurrency: int) -> float:
     """Jobs per second of one pgqueuer ``QueueManager`` draining ``jobs`` no-op jobs."""
     import psycopg
-    from pgqueuer import PsycopgDriver, QueueManager, Queries
+    from pgqueuer import PsycopgDriver, Queries, QueueManager
     from pgqueuer.types import QueueExecutionMode
 
     conninfo, schema = _libpq(url)
