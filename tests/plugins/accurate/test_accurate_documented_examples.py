@@ -219,7 +219,9 @@ def _prepare(emulator: AccurateEmulator, fixture: dict[str, Any], db: int) -> No
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
 def test_the_emulator_answers_the_documented_shape(path: Path, seed_database) -> None:
     fixture = load(path)
-    with serve_in_thread(AccurateEmulator(**fixture.get("emulator_options", {}))) as emulator:
+    emulator = AccurateEmulator(**fixture.get("emulator_options", {}))
+    emulator.auto_consent = True  # the code grant without a browser (no login page)
+    with serve_in_thread(emulator):
         db = seed_database(emulator)
         emulator.add_customer(db, "C1", "Pelanggan Satu")
         caller = Caller(emulator, db)
