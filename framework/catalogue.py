@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .connectors import AccountingConnector, CommerceConnector
-from .domain import Product, Rejected
+from .domain import Product, Rejected, StockLevel
 from .errors import IntegrationError, PermanentError
 from .jobs import ITEM_BINDING, JobContext, JobRequest, RecordKind, RecordStatus
 from .models import DocumentBindingRow, WarehouseBinding
@@ -52,37 +52,46 @@ def plan_product_sync(  # noqa: PLR0913 - the two sides, what is done, and the o
     """
     plan = ProductSyncPlan()
     pushed = set(pushed)
-    for binding in bindings:
-        stock = {level.sku: level.quantity
-                 for level in commerce.read_stock(binding.store_warehouse_id)}
-        candidates = _candidates(commerce.iter_products(), stock, pushed, plan,
-                                 include_pending, on_product)
-        for batch in _batches(candidates, BATCH_SIZE):
-            existing = accounting.find_items([product.sku for product in batch])
-            plan.already_there.extend(sorted(existing))
-            fresh = [product for product in batch if product.sku not in existing]
-            pushed.update(product.sku for product in batch)
-            if fresh:
-                plan.jobs.append(_push_job(binding, fresh))
-                plan.to_push += len(fresh)
+    bindings = list(bindings)
+    if not bindings:
+        return plan
+    stocks = {binding.store_warehouse_id: {level.sku: level.quantity for level in
+                                           commerce.read_stock(binding.store_warehouse_id)}
+              for binding in bindings}
+    candidates = _candidates(commerce.iter_products(), stocks, pushed, plan,
+                             include_pending, on_product)
+    for batch in _batches(candidates, BATCH_SIZE):
+        existing = accounting.find_items([product.sku for product in batch])
+        plan.already_there.extend(sorted(existing))
+        fresh = [product for product in batch if product.sku not in existing]
+        pushed.update(product.sku for product in batch)
+        if fresh:
+            plan.jobs.append(_push_job(bindings[0], fresh))
+            plan.to_push += len(fresh)
     return plan
 
 
 def _candidates(  # noqa: PLR0913 - a filter over the stream with its bookkeeping
-    products: Iterator[Product | Rejected], stock: dict[str, int], pushed: set[str],
-    plan: ProductSyncPlan, include_pending: bool, on_product: Callable[[], None] | None,
+    products: Iterator[Product | Rejected], stocks: dict[str, dict[str, int]],
+    pushed: set[str], plan: ProductSyncPlan, include_pending: bool,
+    on_product: Callable[[], None] | None,
 ) -> Iterator[Product]:
     for product in products:
         if on_product:
             on_product()
         if isinstance(product, Rejected):
             plan.rejected.append(product)
-        elif product.sku not in stock or product.sku in pushed:
             continue
-        elif product.pending_action and not include_pending:
+        # Opening stock in every bound warehouse that holds the SKU, not the first only.
+        held = [StockLevel(sku=product.sku, warehouse_id=warehouse, quantity=max(0, stock[
+            product.sku])) for warehouse, stock in stocks.items() if product.sku in stock]
+        if not held or product.sku in pushed:
+            continue
+        if product.pending_action and not include_pending:
             plan.pending_action.append(product.sku)
         else:
-            yield product.model_copy(update={"available": max(0, stock[product.sku])})
+            yield product.model_copy(update={"available": held[0].quantity,
+                                             "opening": tuple(held)})
 
 
 def _batches(products: Iterable[Product], size: int) -> Iterator[list[Product]]:
@@ -96,7 +105,7 @@ def _push_job(binding: WarehouseBinding, products: list[Product]) -> JobRequest:
     digest = hashlib.sha256(skus.encode()).hexdigest()[:16]
     return JobRequest(
         kind=PUSH_PRODUCTS,
-        key=f"products:{binding.store_warehouse_id}:{digest}",
+        key=f"products:{digest}",
         payload={"store_warehouse_id": binding.store_warehouse_id,
                  "warehouse": binding.accounting_warehouse,
                  "products": [product.model_dump(mode="json") for product in products]},
@@ -119,6 +128,16 @@ def _warehouse(ctx: JobContext) -> str:
     return ctx.accounting_warehouse(str(store_warehouse))
 
 
+def _with_accounting_warehouses(ctx: JobContext, product: Product) -> Product:
+    # The payload names store warehouses; the bindings of when the job runs name Accurate's.
+    if not product.opening:
+        return product
+    opening = tuple(level.model_copy(update={
+        "warehouse_id": ctx.accounting_warehouse(level.warehouse_id)})
+        for level in product.opening)
+    return product.model_copy(update={"opening": opening})
+
+
 def push_products(ctx: JobContext) -> None:
     """Job handler: create the payload's items in the accounting system, once each."""
     products = [Product.model_validate(raw) for raw in ctx.payload["products"]]
@@ -128,6 +147,13 @@ def push_products(ctx: JobContext) -> None:
     try:
         warehouse = _warehouse(ctx)
     except IntegrationError as error:  # unbound since it was queued: re-push once bound
+        for product in todo:
+            ctx.record(RecordKind.PRODUCT, product.sku, ITEM, RecordStatus.FAILED,
+                       reason=str(error))
+        raise
+    try:
+        todo = [_with_accounting_warehouses(ctx, product) for product in todo]
+    except IntegrationError as error:  # a warehouse unbound since it was queued
         for product in todo:
             ctx.record(RecordKind.PRODUCT, product.sku, ITEM, RecordStatus.FAILED,
                        reason=str(error))

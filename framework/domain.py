@@ -277,6 +277,14 @@ class Order(Canonical):
                 - books.refund_total)
 
 
+class StockLevel(Canonical):
+    """A quantity of one SKU in one warehouse."""
+
+    sku: str = Field(min_length=1)
+    warehouse_id: str
+    quantity: int
+
+
 class Product(Canonical):
     """One sellable variant: a master SKU, as Accurate holds one item per variant."""
 
@@ -287,14 +295,9 @@ class Product(Canonical):
     available: int = Field(default=0, description="available stock in that warehouse")
     pending_action: bool = Field(default=False, description="the store has an unconfirmed change")
     parent_name: str | None = Field(default=None, description="the product the variant belongs to")
-
-
-class StockLevel(Canonical):
-    """A quantity of one SKU in one warehouse."""
-
-    sku: str = Field(min_length=1)
-    warehouse_id: str
-    quantity: int
+    opening: tuple[StockLevel, ...] = Field(
+        default=(), description="opening stock per bound warehouse (the product push names the "
+                                "accounting warehouses); empty: ``available`` in one warehouse")
 
 
 class Warehouse(Canonical):

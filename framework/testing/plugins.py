@@ -190,12 +190,15 @@ class MemBooks(AccountingConnector):
             return {sku: self.book.items[sku] for sku in skus if sku in self.book.items}
 
     def create_items(self, products: list[Product], warehouse: str) -> list[ItemResult]:
-        """Create the items not yet present, with their opening stock."""
+        """Create the items not yet present, with their opening stock in each warehouse."""
         with self.link.gate.permit(self.lane), _lock:
             for product in products:
                 if product.sku not in self.book.items:
                     self.book.items[product.sku] = product
-                    self.book.stock[(warehouse, product.sku)] = product.available
+                    for level in product.opening or (StockLevel(
+                            sku=product.sku, warehouse_id=warehouse,
+                            quantity=product.available),):
+                        self.book.stock[(level.warehouse_id, product.sku)] = level.quantity
             return [ItemResult(sku=p.sku, ok=True, accounting_id=p.sku) for p in products]
 
     def read_stock(self, warehouse: str, skus: list[str] | None = None) -> Iterator[StockLevel]:

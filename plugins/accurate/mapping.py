@@ -111,15 +111,19 @@ class OrderAccounts:
 def item_body(product: Product, warehouse: str, as_of: datetime) -> dict[str, Any]:
     """Return the item save body: code, name, default price and opening quantity.
 
-    The opening quantity is booked with ``detailOpenBalance`` in the bound warehouse, only
-    when positive (Accurate refuses a zero opening balance); the unit cost is unknown to the
-    store, so it is 0 and the accountant revalues it in Accurate.
+    The opening quantity is booked with ``detailOpenBalance``, one line per bound warehouse
+    (``product.opening``, else ``available`` in ``warehouse``), only when positive (Accurate
+    refuses a zero opening balance); the unit cost is unknown to the store, so it is 0 and the
+    accountant revalues it in Accurate.
     """
     body: dict[str, Any] = {"no": product.sku, "name": product.name[:100], "itemType": "INVENTORY",
                             "unit1Name": "PCS", "unitPrice": amount(product.price)}
-    if product.available > 0:
-        body["detailOpenBalance"] = [{"quantity": product.available, "unitCost": "0",
-                                      "warehouseName": warehouse, "asOf": accurate_date(as_of)}]
+    opening = [(level.warehouse_id, level.quantity) for level in product.opening] or [
+        (warehouse, product.available)]  # one line per bound warehouse holding the SKU
+    lines = [{"quantity": quantity, "unitCost": "0", "warehouseName": name,
+              "asOf": accurate_date(as_of)} for name, quantity in opening if quantity > 0]
+    if lines:
+        body["detailOpenBalance"] = lines
     return body
 
 
