@@ -81,16 +81,17 @@ def test_the_demo_runs_and_its_summary_matches_what_the_emulators_hold(tmp_path:
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         shown = _read_until(demo, "Press Ctrl-C to stop.")
-        # --keep-running: the status page and the emulators answer until Ctrl-C.
-        status_page = re.search(r"Status page and webhooks: (\S+)", shown).group(1)
-        assert httpx.get(status_page, timeout=5).status_code == 200
+        # --keep-running: the webhook receiver and the emulators answer until Ctrl-C.
+        receiver = re.search(r"Webhooks: (\S+)/webhooks/", shown).group(1)
+        unknown = httpx.post(f"{receiver}/webhooks/no-such-link/token", timeout=5)
+        assert unknown.status_code == 404 and unknown.json()["ok"] is False
         accurate = re.search(r"Accurate emulator: (\S+)", shown).group(1)
         assert httpx.get(f"{accurate}/_emulator/state", timeout=5).status_code == 200
     finally:
         demo.send_signal(signal.SIGINT)
         rest, errors = demo.communicate(timeout=60)
     assert demo.returncode == 0, errors
-    assert not _accepts(int(status_page.rsplit(":", 1)[1])), "the demo left a server running"
+    assert not _accepts(int(receiver.rsplit(":", 1)[1])), "the demo left a server running"
     summary = (shown + rest).split("\nSummary", 1)[1]
     rows = re.findall(r"│ (toko-\w+)\s+│ (\w+)\s+│ (\d+)\s+│ (\d+)\s+│ (.) │", summary)
     assert len(rows) == 8  # two links x SO, SI, SR, closed SO
