@@ -138,7 +138,7 @@ def handle_order_needs_operator(ctx: JobContext) -> None:
     if invoice is not None and ctx.link.has(Feature.SALES_RETURN):
         returned = settlement.post_return(ctx, order, invoice)
         reason += f"; sales return {returned.number} booked, check refunds and stock"
-        if ctx.link.receipt_mode is ReceiptMode.PAYOUT:
+        if settlement.receipt_mode(ctx) is ReceiptMode.PAYOUT:
             receipt = settlement.post_payout_receipt(ctx, order, invoice)
             if receipt is not None:
                 reason += f"; payout receipt {receipt.number} booked for what remains"

@@ -202,12 +202,23 @@ def settle(ctx: JobContext, order: Order) -> None:
     post_payout_receipt(ctx, order, invoice, correct=bool(ctx.payload.get("settlement")))
 
 
+def receipt_mode(ctx: JobContext) -> ReceiptMode:
+    """The link's receipt mode; a mistyped setting is a configuration error with its fix."""
+    try:
+        return ctx.link.receipt_mode
+    except ValueError as error:
+        raise ConfigError(f"link {ctx.link.id}: {error}",
+                          fix=f"jembatan link set {ctx.link.id} --accounting-setting "
+                              "receipt_mode=payout (or auto-paid, off)") from error
+
+
 def handle_payout_receipt(ctx: JobContext) -> None:
     """Job ``accurate.payout_receipt``: the order was delivered, completed or settled."""
     order = current_order(ctx)
-    if ctx.link.receipt_mode is not ReceiptMode.PAYOUT:
+    mode = receipt_mode(ctx)
+    if mode is not ReceiptMode.PAYOUT:
         ctx.record(RecordKind.ORDER, order.order_number, SALES_RECEIPT, RecordStatus.SKIPPED,
-                   reason=f"receipt mode is {ctx.link.receipt_mode.value}")
+                   reason=f"receipt mode is {mode.value}")
         return
     if order.books.settlement is None and order.state not in SETTLED_STATES:
         # fees are estimates until the marketplace releases the money

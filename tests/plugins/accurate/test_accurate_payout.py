@@ -207,3 +207,15 @@ def test_ppn_and_branch_per_link(emulator, db, link_for, new_order) -> None:
     assert Decimal(str(si["tax1Amount"])) > 0
     assert si["branchName"] == sr["branchName"] == "Bandung"
     assert Decimal(str(sr["chequeAmount"])) == order.invoice_amount - 6000
+
+
+def test_a_mistyped_receipt_mode_is_a_config_error_with_its_fix(emulator, db, payout_ctxs,
+                                                                new_order) -> None:
+    from framework import ConfigError
+
+    payout_ctxs.link = LinkInfo(id="toko", commerce="ginee", accounting="accurate",
+                                features=frozenset({Feature.INVOICE}), integrated_at=T0,
+                                settings={"receipt_mode": "autopaid"})
+    with pytest.raises(ConfigError, match="receipt_mode=payout"):
+        run(payout_ctxs, SI, priced(new_order))
+    assert emulator.documents(db, "sales_order") == []  # refused before anything is posted
