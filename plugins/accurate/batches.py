@@ -203,7 +203,7 @@ class OrderBatch:
         self.post(SALES_RECEIPT, builders)
 
 
-def receipt_mode(batch: JobBatch) -> ReceiptMode:
+def receipt_mode(batch: JobBatch | JobContext) -> ReceiptMode:
     """The link's receipt mode; a mistyped one is a configuration error for every job."""
     try:
         return batch.link.receipt_mode

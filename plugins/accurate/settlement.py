@@ -30,6 +30,7 @@ from framework import (
 )
 
 from . import mapping, payout
+from .batches import receipt_mode
 from .documents import (
     SALES_INVOICE,
     SALES_RECEIPT,
@@ -200,16 +201,6 @@ def settle(ctx: JobContext, order: Order) -> None:
     if order.books.refunds and ctx.link.has(Feature.SALES_RETURN):
         post_return(ctx, order, invoice)
     post_payout_receipt(ctx, order, invoice, correct=bool(ctx.payload.get("settlement")))
-
-
-def receipt_mode(ctx: JobContext) -> ReceiptMode:
-    """The link's receipt mode; a mistyped setting is a configuration error with its fix."""
-    try:
-        return ctx.link.receipt_mode
-    except ValueError as error:
-        raise ConfigError(f"link {ctx.link.id}: {error}",
-                          fix=f"jembatan link set {ctx.link.id} --accounting-setting "
-                              "receipt_mode=payout (or auto-paid, off)") from error
 
 
 def handle_payout_receipt(ctx: JobContext) -> None:
