@@ -87,15 +87,19 @@ class Scene:
 
     def create_link(self, *extra: str) -> None:
         """``jembatan link create`` with the emulators' settings and secrets."""
+        self.jembatan(*self.create_link_args(self.link, *extra))
+
+    def create_link_args(self, link_id: str, *extra: str) -> list[str]:
+        """The arguments of ``jembatan link create LINK_ID`` for this store and database."""
         settings = link_settings(self.world, self.store)
-        args = ["link", "create", self.link, "--store", self.store.platform, *extra]
+        args = ["link", "create", link_id, "--store", self.store.platform, *extra]
         for option, key in (("--store-setting", "commerce_settings"),
                             ("--store-credential", "commerce_credentials"),
                             ("--accounting-setting", "accounting_settings"),
                             ("--accounting-credential", "accounting_credentials")):
             args += [part for name, value in settings[key].items()
                      for part in (option, f"{name}={value}")]
-        self.jembatan(*args)
+        return args
 
     def go_live(self, *features: str, products: bool = True) -> None:
         """Create the link, bind the warehouse, map accounts, switch ``features`` on and

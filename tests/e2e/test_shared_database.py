@@ -9,23 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from jembatan_demo.world import WAREHOUSE, link_settings
+from jembatan_demo.world import WAREHOUSE
 
 from .conftest import S, Scene
 
 
 def create_twin(scene: Scene, twin: str, *extra: str, ok: bool = True) -> str:
-    settings = link_settings(scene.world, scene.store)
-    args = ["link", "create", twin, "--store", scene.store.platform, *extra]
-    for option, key in (("--store-setting", "commerce_settings"),
-                        ("--store-credential", "commerce_credentials"),
-                        ("--accounting-setting", "accounting_settings"),
-                        ("--accounting-credential", "accounting_credentials")):
-        args += [part for name, value in settings[key].items()
-                 for part in (option, f"{name}={value}")]
-    if ok:
-        return scene.jembatan(*args).output
-    return scene.jembatan.fails(*args)
+    args = scene.create_link_args(twin, *extra)
+    return scene.jembatan(*args).output if ok else scene.jembatan.fails(*args)
 
 
 def test_a_second_link_on_the_same_store_and_database_is_refused(scene: Scene) -> None:
