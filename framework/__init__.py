@@ -66,6 +66,7 @@ from .jobs import (
 from .links import accounting_context, get_link, reintegrate
 from .payouts import PAYOUT_RECORD, booked_payout
 from .registration import StorePlugin, hookimpl
+from .secret_input import secret_option
 
 __all__ = [
     "ITEM_BINDING", "PAYOUT_RECORD", "Account", "AccountRole", "AccountingConnection",
@@ -78,6 +79,6 @@ __all__ = [
     "RecordKind", "RecordStatus", "Refund", "RefundLine", "Rejected", "RequestGate", "Settlement",
     "Severity", "SkippableError", "StockLevel", "StorePlugin", "Subsidy", "SubsidyType",
     "TransientError", "Warehouse", "WebhookHint", "accounting_context", "booked_payout",
-    "connect_accounting", "get_link", "hookimpl", "provider_error", "reintegrate",
+    "connect_accounting", "get_link", "hookimpl", "provider_error", "reintegrate", "secret_option",
     "BatchHandler", "ContextBatch", "JobBatch", "batch_handler",
 ]

@@ -52,6 +52,8 @@ class App:
         self.database_url = database_url
         self.plugin_modules = list(plugin_modules) if plugin_modules is not None else None
         self.secrets = secrets or SecretBox()
+        if self.secrets.stored_secrets is None:
+            self.secrets.stored_secrets = self._links_with_credentials
         self.periodic: list[PeriodicTask] = []
         self._lock = threading.RLock()
         self._engine: Engine | None = None
@@ -115,6 +117,21 @@ class App:
             except BaseException:
                 session.rollback()
                 raise
+
+    def _links_with_credentials(self) -> int:
+        # A plain read on a raw connection: the caller may be inside a session that holds
+        # SQLite's write lock (BEGIN IMMEDIATE), which a second session would wait on.
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT count(*) FROM link WHERE commerce_credentials <> '' "
+                           "OR accounting_credentials <> ''")
+            count = cursor.fetchone()[0]
+            cursor.close()
+            connection.rollback()
+            return int(count or 0)
+        finally:
+            connection.close()
 
     def close(self) -> None:
         """Release the database connections (if any were made)."""

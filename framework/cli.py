@@ -31,6 +31,7 @@ CORE_COMMAND_MODULES = (
     "framework.commands.records",
     "framework.commands.payouts",
     "framework.commands.plugins",
+    "framework.commands.plugin_new",
     "framework.commands.emulator",
     "framework.commands.web",
     "framework.commands.users",
@@ -52,6 +53,11 @@ class LazyApp:
             self._app = App.create(database_url=self.database_url)
         return self._app
 
+    def close(self) -> None:
+        """Release the ``App``'s database connections, if it was ever built."""
+        if self._app is not None:
+            self._app.close()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.get(), name)
 
@@ -60,11 +66,21 @@ class JembatanGroup(click.Group):
     """A click group that turns jembatan's errors into one-line messages."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; an ``IntegrationError`` becomes a one-line ``ClickException``."""
-        try:
-            return super().invoke(ctx)
-        except IntegrationError as error:
-            raise click.ClickException(str(error)) from None
+        """Run the command with every printed line redacted.
+
+        An ``IntegrationError`` becomes a one-line ``ClickException``, redacted too: a platform
+        may echo a token back in its error.
+        """
+        from .secrets import redact, redacted_output
+
+        with redacted_output():
+            try:
+                return super().invoke(ctx)
+            except IntegrationError as error:
+                raise click.ClickException(redact(str(error))) from None
+            except click.ClickException as error:
+                error.message = redact(error.message)
+                raise
 
 
 @click.group(cls=JembatanGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,6 +110,7 @@ def cli(ctx: click.Context, database_url: str | None, verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.obj = LazyApp(database_url)
+    ctx.call_on_close(ctx.obj.close)  # no connection outlives the command
 
 
 def _add_core_commands(group: click.Group) -> None:
@@ -134,11 +151,12 @@ def build_cli() -> click.Group:
 
 def main() -> None:
     """Console-script entry point."""
-    from .secrets import install_redaction
+    from .secrets import install_redaction, redacted_output
 
     install_redaction()
-    try:
-        build_cli()(prog_name="jembatan")
-    except IntegrationError as error:  # raised while plugins load, before any command runs
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(1)
+    with redacted_output():  # also what click prints itself, and any traceback
+        try:
+            build_cli()(prog_name="jembatan")
+        except IntegrationError as error:  # raised while plugins load, before any command runs
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)

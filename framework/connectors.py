@@ -75,6 +75,8 @@ class Connector(ABC):
     derived_credentials: ClassVar[tuple[str, ...]] = ()
     #: names of non-secret settings with their help text, e.g. ``{"base_url": "…"}``.
     setting_fields: ClassVar[Mapping[str, str]] = {}
+    #: what each credential field is, for ``jembatan plugins --settings`` (help text only).
+    credential_help: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, link: LinkContext) -> None:
         self.link = link

@@ -82,7 +82,12 @@ def make_engine(url: str) -> Engine:
         return _sqlite_engine(parsed)
     # No pre-ping: it doubles the round trips of the runner's many short transactions;
     # recycling connections covers servers that drop idle ones.
-    return create_engine(parsed, pool_recycle=300, pool_size=10, max_overflow=20)
+    try:
+        return create_engine(parsed, pool_recycle=300, pool_size=10, max_overflow=20)
+    except ModuleNotFoundError as error:  # the driver is an extra: say how to get it
+        raise ConfigError(
+            f"PostgreSQL needs its driver ({error.name}), which the default install leaves out",
+            fix="pip install 'jembatan[postgres]'") from None
 
 
 def _sqlite_engine(url: URL) -> Engine:

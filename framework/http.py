@@ -61,6 +61,12 @@ class PlatformClient:
         """Close the underlying connection pool."""
         self.http.close()
 
+    def __enter__(self) -> PlatformClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """Send one request through the gate; network failures become ``TransientError``."""
         if not url.startswith("http"):

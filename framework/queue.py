@@ -92,8 +92,9 @@ def release_expired_leases(session: Session) -> int:
     return dead + requeued
 
 
-def claim(session: Session, worker_id: str, lease_seconds: float,
-          kinds: Iterable[str] | None = None, *, release_expired: bool = True) -> Job | None:
+def claim(session: Session, worker_id: str, lease_seconds: float,  # noqa: PLR0913
+          kinds: Iterable[str] | None = None, *, release_expired: bool = True,
+          link_ids: Iterable[str] | None = None) -> Job | None:
     """Take the next runnable job and lease it to ``worker_id``.
 
     A job is runnable when it is queued, due, and no earlier job (smaller id) of its sequence
@@ -107,6 +108,7 @@ def claim(session: Session, worker_id: str, lease_seconds: float,
         kinds: only these job kinds (default: any).
         release_expired: first return jobs with expired leases to the queue (a busy worker
             may do that once a second instead of on every claim).
+        link_ids: only these links' jobs (a command run for one link touches only it).
 
     Returns:
         The claimed job (status running, attempts counted), or ``None`` if nothing is runnable.
@@ -122,6 +124,8 @@ def claim(session: Session, worker_id: str, lease_seconds: float,
              .with_for_update(skip_locked=True, of=Job))
     if kinds is not None:
         query = query.where(Job.kind.in_(list(kinds)))
+    if link_ids is not None:
+        query = query.where(Job.link_id.in_(list(link_ids)))
     job = session.execute(query).scalar_one_or_none()
     if job is None:
         return None
@@ -136,7 +140,7 @@ def claim(session: Session, worker_id: str, lease_seconds: float,
 def claim_batch(  # noqa: PLR0913 - the knobs of one claim
     session: Session, worker_id: str, lease_seconds: float, *,
     batch_size: Callable[[str], int] = lambda _kind: 1, prefetch: int = 1, share: int = 1,
-    release_expired: bool = True,
+    release_expired: bool = True, link_ids: Iterable[str] | None = None,
 ) -> list[Job]:
     """Lease the next runnable jobs to ``worker_id``: a batch, or a few plain jobs.
 
@@ -146,13 +150,17 @@ def claim_batch(  # noqa: PLR0913 - the knobs of one claim
     another by the caller, and no more than a ``share``-th of those runnable (so the other
     threads of the caller get their part of a shallow queue). Rows are locked ``FOR UPDATE
     SKIP LOCKED`` on PostgreSQL; the caller commits. Returned jobs are detached, status
-    running, attempts counted.
+    running, attempts counted. With ``link_ids``, only those links' jobs are considered (a
+    command run for one link touches only its jobs).
     """
     if release_expired:
         release_expired_leases(session)
     now = utcnow()
     prefetch, share = max(1, prefetch), max(1, share)
-    rows = list(session.scalars(_runnable(now).limit(prefetch * share)))
+    runnable = _runnable(now)
+    if link_ids is not None:
+        runnable = runnable.where(Job.link_id.in_(list(link_ids)))
+    rows = list(session.scalars(runnable.limit(prefetch * share)))
     if not rows:
         return []
     first = rows[0]

@@ -78,11 +78,11 @@ def write_records(session: Session, records: list[dict[str, Any]]) -> None:
     session.execute(statement, list(rows.values()))
 
 
-def list_records(
+def list_records(  # noqa: PLR0913 - the filters operators combine
     session: Session, *, link_id: str | None = None, kind: RecordKind | str | None = None,
-    failed_only: bool = False, limit: int = 200,
+    failed_only: bool = False, limit: int = 200, status: RecordStatus | None = None,
 ) -> list[PushRecord]:
-    """Return the newest push records first, filtered as asked."""
+    """Return the newest push records first, filtered as asked (``status``: only those)."""
     query = select(PushRecord).order_by(PushRecord.updated_at.desc(), PushRecord.id.desc())
     if link_id is not None:
         query = query.where(PushRecord.link_id == link_id)
@@ -90,6 +90,8 @@ def list_records(
         query = query.where(PushRecord.kind == RecordKind(kind))
     if failed_only:
         query = query.where(PushRecord.status == RecordStatus.FAILED)
+    if status is not None:
+        query = query.where(PushRecord.status == status)
     return list(session.scalars(query.limit(limit)))
 
 

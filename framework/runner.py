@@ -117,14 +117,17 @@ class Runner:
         periodic: ``(interval_seconds, callable(app))`` tasks ``run_forever`` also runs.
         retry: the backoff for transient errors.
         prefetch: plain jobs one thread claims at once when the queue is deep.
+        link_ids: only these links' jobs (``products sync --link A`` runs only A's).
     """
 
     def __init__(  # noqa: PLR0913 - each is a knob operators turn
         self, app: App, worker_id: str | None = None, concurrency: int = 1,
         lease_seconds: float = 30, periodic: Iterable[PeriodicTask] = (),
         retry: RetryPolicy | None = None, prefetch: int = PREFETCH,
+        link_ids: Iterable[str] | None = None,
     ) -> None:
         self.app = app
+        self.link_ids = list(link_ids) if link_ids is not None else None
         self.worker_id = worker_id or (
             f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
         self.concurrency = max(1, concurrency)
@@ -297,11 +300,12 @@ class Runner:
             jobs = queue.claim_batch(session, self.worker_id, self.lease_seconds,
                                      batch_size=sizes, prefetch=self.prefetch,
                                      share=self.concurrency,
-                                     release_expired=self._expired_leases_due())
+                                     release_expired=self._expired_leases_due(),
+                                     link_ids=self.link_ids)
             if not jobs:  # before saying "idle", make sure no dead worker holds a job
                 jobs = queue.claim_batch(session, self.worker_id, self.lease_seconds,
                                          batch_size=sizes, prefetch=self.prefetch,
-                                         share=self.concurrency)
+                                         share=self.concurrency, link_ids=self.link_ids)
             if not jobs:
                 free_at = queue.next_lane_free(session)
                 self._lane_free_at = None if free_at is None else time.monotonic() + max(

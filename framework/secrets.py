@@ -1,18 +1,24 @@
 """Credentials encrypted at rest (Fernet), and redaction of every secret from logs.
 
 A link's credentials are stored as one Fernet token per side. The key comes from
-``JEMBATAN_SECRET_KEY`` or a key file (``./.jembatan/secret.key`` by default, created on first
-use with mode 0600 in a 0700 directory). Every value ``SecretBox.decrypt`` hands out is
-remembered, and ``install_redaction`` makes sure no log record ever shows it.
+``JEMBATAN_SECRET_KEY`` or from one key file whatever the working directory:
+``$XDG_CONFIG_HOME/jembatan/secret.key`` (``~/.config/jembatan/secret.key``), created on first use
+with mode 0600 in a 0700 directory. A new key is never created next to a database that already
+holds credentials (they could not be opened with it): that is a clear error instead. Every value
+``SecretBox.decrypt`` hands out is remembered, and ``install_redaction`` makes sure no log record
+and no line the CLI prints ever shows it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import re
+import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +27,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from .errors import ConfigError
 
 ENV_SECRET_KEY = "JEMBATAN_SECRET_KEY"
-DEFAULT_KEY_PATH = Path(".jembatan") / "secret.key"
+#: where jembatan before 0.2 kept the key: relative to the working directory (one per folder)
+LEGACY_KEY_PATH = Path(".jembatan") / "secret.key"
 MASK = "***"
 #: shorter values are not redacted: masking "1" or "id" everywhere would make logs unreadable
 MIN_SECRET_LENGTH = 6
@@ -30,17 +37,32 @@ _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 
 
+def default_key_path() -> Path:
+    """The one key file location: ``$XDG_CONFIG_HOME/jembatan/secret.key``.
+
+    ``XDG_CONFIG_HOME`` defaults to ``~/.config``. The same file whatever folder jembatan runs
+    from, so a command run elsewhere never makes a second key.
+    """
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "jembatan" / "secret.key"
+
+
 class SecretBox:
     """Encrypts and decrypts credential dictionaries with one Fernet key.
 
     Args:
         key: a Fernet key; if omitted, ``JEMBATAN_SECRET_KEY`` or the key file is used.
-        key_path: where the key file lives (created if missing).
+        key_path: where the key file lives (default ``default_key_path()``; created if missing).
+
+    Attributes:
+        stored_secrets: set by the ``App``: returns how many links already hold encrypted
+            credentials. A new key file is only created while it returns 0.
     """
 
     def __init__(self, key: str | bytes | None = None, key_path: Path | str | None = None) -> None:
         self._key = key.encode() if isinstance(key, str) else key
-        self.key_path = Path(key_path) if key_path is not None else DEFAULT_KEY_PATH
+        self.key_path = Path(key_path) if key_path is not None else default_key_path()
+        self.stored_secrets: Callable[[], int] | None = None
         self._fernet: Fernet | None = None
         self._raw_key = b""
         self._lock = threading.Lock()
@@ -80,6 +102,7 @@ class SecretBox:
     def _key_from_file(self) -> bytes:
         if self.key_path.exists():
             return self.key_path.read_bytes().strip()
+        self._refuse_new_key_for_stored_secrets()
         self.key_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(self.key_path.parent, 0o700)
         key = Fernet.generate_key()
@@ -91,6 +114,21 @@ class SecretBox:
         with os.fdopen(fd, "wb") as handle:
             handle.write(key)
         return key
+
+    def _refuse_new_key_for_stored_secrets(self) -> None:
+        # A fresh key cannot open credentials saved with another one: say so instead of
+        # creating a key next to data it can never decrypt.
+        stored = self.stored_secrets() if self.stored_secrets else 0
+        if not stored:
+            return
+        legacy = LEGACY_KEY_PATH.resolve()
+        hint = (f"move {legacy} to {self.key_path}" if legacy.exists() else
+                f"restore the key file {self.key_path} (or set {ENV_SECRET_KEY}) from where "
+                "the credentials were saved, or re-enter them with `jembatan link set`")
+        raise ConfigError(
+            f"the database holds the credentials of {stored} link(s) but there is no key to open "
+            f"them ({self.key_path} is missing and {ENV_SECRET_KEY} is not set); no new key was "
+            "created", fix=hint)
 
     def encrypt(self, values: Mapping[str, Any]) -> str:
         """Return a Fernet token holding ``values`` as JSON."""
@@ -113,7 +151,8 @@ class SecretBox:
                 "stored credentials cannot be decrypted: the secret key changed since they "
                 "were saved",
                 fix=f"restore the old key ({ENV_SECRET_KEY} or {self.key_path}), or "
-                    "re-enter the link's credentials") from None
+                    "re-enter the link's credentials (jembatan link set LINK "
+                    "--store-credential KEY=env:VAR …)") from None
         for value in _leaf_strings(values):
             remember_secret(value)
         return values
@@ -129,9 +168,15 @@ def _leaf_strings(value: Any) -> list[str]:
     return []
 
 
+#: a plain address (no user info, no query) kept among credentials, e.g. Accurate's data host:
+#: not a secret, and masking it would hide every URL the CLI prints (emulators, the console)
+_PLAIN_URL = re.compile(r"^https?://[^@?#\s]+$")
+
+
 def remember_secret(value: str) -> None:
     """Add ``value`` to the strings redacted from logs, records and command output."""
-    if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
+    if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH \
+            and not _PLAIN_URL.match(value):
         with _secrets_lock:
             _secrets.add(value)
 
@@ -205,3 +250,42 @@ def install_redaction() -> None:
         for handler in root.handlers:
             if not any(isinstance(f, RedactingFilter) for f in handler.filters):
                 handler.addFilter(RedactingFilter())
+
+
+class RedactingStream:
+    """A text stream that masks remembered secrets in everything written to it.
+
+    The CLI wraps stdout and stderr in it, so no line a command prints (tables, results, a
+    platform's error that echoes a token back) can show a secret.
+
+    Args:
+        stream: the stream written to, with the secrets masked.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.wrapped = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with every remembered secret masked; return ``len(text)``."""
+        self.wrapped.write(redact(text) if isinstance(text, str) else text)
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        """Write each line, masked."""
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
+
+
+@contextlib.contextmanager
+def redacted_output() -> Iterator[None]:
+    """Within the block, ``sys.stdout`` and ``sys.stderr`` mask every remembered secret."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (stream if isinstance(stream, RedactingStream)
+                              else RedactingStream(stream) for stream in saved)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .configuration import account_mappings, enabled_features, warehouse_bindings
 from .jobs import RecordStatus
-from .models import Job, Link, OrderRecord, PushRecord
+from .models import DocumentBindingRow, Job, Link, OrderRecord, PushRecord
 
 
 @dataclass
@@ -27,6 +27,10 @@ class LinkStatus:
     orders: Counter[str] = field(default_factory=Counter)
     jobs: Counter[str] = field(default_factory=Counter)
     records_failed: int = 0
+    #: records waiting on a decision only an operator can make (not failures: nothing to fix)
+    records_needs_operator: int = 0
+    #: whether each side's credentials have ever worked: ``{"store": bool, "accounting": bool}``
+    verified: dict[str, bool] = field(default_factory=dict)
 
 
 def link_statuses(session: Session) -> list[LinkStatus]:
@@ -48,7 +52,26 @@ def link_status(session: Session, link: Link) -> LinkStatus:
             select(Job.status, func.count()).where(Job.link_id == link.id)
             .group_by(Job.status)):
         status.jobs[job_status.value] = count
-    status.records_failed = session.scalar(select(func.count()).select_from(PushRecord).where(
-        PushRecord.link_id == link.id,
-        PushRecord.status.in_([RecordStatus.FAILED, RecordStatus.NEEDS_OPERATOR]))) or 0
+    for record_status, count in session.execute(
+            select(PushRecord.status, func.count()).where(PushRecord.link_id == link.id)
+            .group_by(PushRecord.status)):
+        if record_status is RecordStatus.FAILED:
+            status.records_failed = count
+        elif record_status is RecordStatus.NEEDS_OPERATOR:
+            status.records_needs_operator = count
+    status.verified = credentials_verified(session, link)
     return status
+
+
+def credentials_verified(session: Session, link: Link) -> dict[str, bool]:
+    """Whether each side's credentials have ever been used successfully.
+
+    Evidence, not a stored flag: the store answered a poll (the order cursor moved) or an order
+    came in; the accounting system holds a document or item jembatan created. A link whose
+    credentials were never tried shows "not verified", never "yes".
+    """
+    store = link.order_cursor is not None or bool(session.scalar(
+        select(func.count()).select_from(OrderRecord).where(OrderRecord.link_id == link.id)))
+    accounting = bool(session.scalar(select(func.count()).select_from(DocumentBindingRow).where(
+        DocumentBindingRow.link_id == link.id)))
+    return {"store": store, "accounting": accounting}

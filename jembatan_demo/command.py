@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from sqlalchemy import func, select
 
 from framework.app import App
 from framework.commands.accounts import map_command
@@ -16,9 +17,12 @@ from framework.commands.orders import sync as orders_sync
 from framework.commands.products import sync as products_sync
 from framework.commands.stock import pull as stock_pull
 from framework.commands.warehouses import bind
+from framework.console import describe_counts, plural
 from framework.domain import OrderState
 from framework.emulation import start_in_thread
+from framework.jobs import JobStatus
 from framework.links import create_link
+from framework.models import Job
 from framework.runner import Runner
 from framework.web import create_web_app
 from framework.webhook_receipt import webhook_path
@@ -35,10 +39,17 @@ from .world import (
     start_world,
 )
 
+#: where every other command looks by default, so `jembatan status` shows the demo's links
+DEFAULT_DATABASE = Path("jembatan.db")
+#: used instead when ./jembatan.db already holds links that are not the demo's
 DEMO_DATABASE = Path("jembatan-demo.db")
+DEMO_LINKS = {"toko-ginee", "toko-forstok"}
 
 
 @click.command()
+@click.option("--database", "database_url", metavar="URL", default=None,
+              help="Database for the demo's links (default: ./jembatan.db, unless it holds "
+                   "links of yours: then ./jembatan-demo.db).")
 @click.option("--keep-running", is_flag=True,
               help="Keep the emulators and the web page up afterwards (Ctrl-C to stop).")
 @click.option("--products", default=120, show_default=True,
@@ -47,30 +58,66 @@ DEMO_DATABASE = Path("jembatan-demo.db")
               help="Orders per scenario per store (7 scenarios).")
 @click.option("--seed", default=7, show_default=True, help="Seed for the generated data.")
 @click.pass_obj
-def demo(lazy_app, keep_running, products, per_scenario, seed) -> None:
+def demo(lazy_app, database_url, keep_running, products, per_scenario, seed) -> None:  # noqa: PLR0913
     """Run the seed guides' whole flow against local Accurate, Ginee and Forstok emulators.
 
     Starts the three emulators on loopback ports, links a Ginee store and a Forstok store to
-    two Accurate databases (on ./jembatan-demo.db unless --database is given), then: check
-    (showing the two planted problems), product sync, stock pull, a day of orders (paid,
-    unpaid, cancelled before and after shipping, first seen already shipped, returned,
-    duplicated webhooks), the worker until the queue is drained, and a summary of what
-    reached Accurate. Exits 0 and leaves nothing running unless --keep-running.
+    two Accurate databases (in ./jembatan.db, where every other command looks, unless that
+    holds links of yours or --database is given), then: check (showing the two planted
+    problems), product sync, stock pull, a day of orders (paid, unpaid, cancelled before and
+    after shipping, first seen already shipped, returned, duplicated webhooks), the worker
+    until the queue is drained, and a summary of what reached Accurate, with what to try next.
+    Exits 0 and leaves nothing running unless --keep-running.
     """
-    explicit = getattr(lazy_app, "database_url", None)
-    if not explicit:
-        for path in (DEMO_DATABASE, Path(f"{DEMO_DATABASE}-wal"), Path(f"{DEMO_DATABASE}-shm")):
-            path.unlink(missing_ok=True)
-    app = App.create(explicit or f"sqlite:///{DEMO_DATABASE}")
+    explicit = database_url or getattr(lazy_app, "database_url", None)
+    url, option = _demo_database(explicit)
+    app = App.create(url)
     world = start_world(seed, products)
     web = start_in_thread(create_web_app(app))
     try:
         _run(app, world, web.base_url, per_scenario, seed)
+        _next_steps(option)
         if keep_running:
             _wait(world, web.base_url)
     finally:
         web.stop()
         world.stop()
+        app.close()
+
+
+def _demo_database(explicit: str | None) -> tuple[str, str]:
+    """Return the demo's database URL and the ``--database`` option other commands need."""
+    if explicit:
+        return explicit, f"--database {explicit} "
+    if not DEFAULT_DATABASE.exists() or _only_demo_links(DEFAULT_DATABASE):
+        chosen, option = DEFAULT_DATABASE, ""
+    else:
+        chosen = DEMO_DATABASE
+        option = f"--database sqlite:///{DEMO_DATABASE} "
+        click.echo(f"./{DEFAULT_DATABASE} holds links of yours: the demo uses ./{DEMO_DATABASE}")
+    for path in (chosen, Path(f"{chosen}-wal"), Path(f"{chosen}-shm")):
+        path.unlink(missing_ok=True)  # a fresh run each time
+    return f"sqlite:///{chosen}", option
+
+
+def _only_demo_links(path: Path) -> bool:
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        ids = {row[0] for row in connection.execute("SELECT id FROM link")}
+    except sqlite3.DatabaseError:  # not a jembatan database (or no link table yet)
+        return False
+    finally:
+        connection.close()
+    return ids <= DEMO_LINKS
+
+
+def _next_steps(option: str) -> None:
+    click.secho("\nWhat to try next", bold=True)
+    click.echo(f"  jembatan {option}status                   every link at a glance")
+    click.echo(f"  jembatan {option}records --needs-operator what waits on you, and why")
+    click.echo(f"  jembatan {option}web                      the console in your browser")
 
 
 def _run(app: App, world: World, web_url: str, per_scenario: int, seed: int) -> None:
@@ -135,8 +182,27 @@ def _play_day(app: App, world: World, web_url: str, per_scenario: int, seed: int
             click.echo(f"    {store.link_id}: {events} store events, {accepted} webhooks "
                        "delivered")
         ctx.invoke(orders_sync, link_id=None)
+        queued = _queued(app)
+        click.echo(f"    worker: {plural(queued, 'job')} for Accurate; "
+                   f"{_rate_limit_note(app, queued)}")
         counts = Runner(app, concurrency=4).run_burst()  # the two links have separate lanes
-        click.echo(f"    worker: {dict(counts)}")
+        click.echo(f"    worker: {describe_counts(counts, 'job')}")
+
+
+def _queued(app: App) -> int:
+    with app.session() as session:
+        return session.scalar(select(func.count()).select_from(Job).where(
+            Job.status == JobStatus.QUEUED)) or 0
+
+
+def _rate_limit_note(app: App, queued: int) -> str:
+    limit = app.plugins.registry.lanes.get("accurate")
+    if limit is None or not queued:
+        return "sending"
+    # about two requests a job (look-up, then save), spread over the two databases' lanes
+    seconds = round(queued * 2 / (limit.per_second * 2))
+    return (f"waiting on Accurate's rate limit ({limit.per_second:g} requests a second per "
+            f"database), about {seconds} s")
 
 
 def _features(platform: str) -> dict[str, bool]:

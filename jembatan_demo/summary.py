@@ -84,8 +84,12 @@ def _print_failures(app: App) -> list[tuple[str, str, str, str]]:
         records = session.scalars(select(PushRecord).where(PushRecord.status.in_(
             [RecordStatus.FAILED, RecordStatus.NEEDS_OPERATOR, RecordStatus.SKIPPED]))
             .order_by(PushRecord.link_id, PushRecord.kind, PushRecord.ref)).all()
-        rows = [(r.link_id, r.kind.value, r.ref, r.status.value, r.reason[:140])
+        rows = [(r.id, r.link_id, r.kind.value, r.ref, r.status.value, r.reason)
                 for r in records]
-    print_table("Records that did not simply succeed, and why",
-                ["link", "kind", "ref", "status", "reason"], rows)
-    return [(row[0], row[2], row[3], row[4]) for row in rows]
+    print_table("Records that did not simply succeed",
+                ["ID", "link", "kind", "ref", "status"], [row[:5] for row in rows])
+    if rows:  # below the table, whole: a reason is read, not squeezed into a column
+        click.echo("Why:")
+        for record_id, *_rest, reason in rows:
+            click.echo(f"  {record_id}: {reason[:300]}")
+    return [(row[1], row[3], row[4], row[5]) for row in rows]

@@ -1,4 +1,4 @@
-"""``jembatan link``: join a store to an accounting database, list, show, disconnect."""
+"""``jembatan link``: join a store to an accounting database, list, show, disconnect, delete."""
 
 from __future__ import annotations
 
@@ -6,25 +6,28 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from ..configuration import account_mappings, enabled_features, warehouse_bindings
 from ..console import parse_pairs, print_table
 from ..errors import ConfigError
 from ..integrations import DATABASE_SETTINGS, disconnect_accounting
+from ..jobs import JobStatus
 from ..links import create_link, get_link, live_now
-from ..models import Link
+from ..models import Job, Link
 from ..reconnection import reconnect_accounting
+from ..secret_input import parse_secret_pairs
 from ..sharing import check_shared_database
 
 #: the four repeatable KEY=VALUE options of ``link create`` and ``link set``
 PAIR_OPTIONS = (
     ("--store-setting", "Store setting, e.g. base_url=https://api.ginee.com."),
-    ("--store-credential", "Store secret, encrypted at rest; KEY=env:VAR reads the environment."),
+    ("--store-credential", "Store secret, encrypted at rest: KEY=env:VAR, KEY=file:PATH or "
+                           "KEY=prompt (never a literal)."),
     ("--accounting-setting", "Accounting setting, e.g. account_url=…, database_id=… (the "
                              "database of a connected link cannot change)."),
-    ("--accounting-credential", "Accounting secret (api_token, signature_secret…); env:VAR "
-                                "allowed."),
+    ("--accounting-credential", "Accounting secret (api_token, signature_secret…): env:VAR, "
+                                "file:PATH or prompt."),
 )
 
 
@@ -75,7 +78,7 @@ def create(app, link_id, commerce, accounting, name, store_setting, store_creden
     registry.commerce(commerce)
     registry.accounting(accounting)
     live = integrated_at.replace(tzinfo=UTC) if integrated_at else live_now()
-    store_credentials = parse_pairs(store_credential, "--store-credential")
+    store_credentials = parse_secret_pairs(store_credential, "--store-credential")
     books_settings = parse_pairs(accounting_setting, "--accounting-setting")
     with app.session() as session:
         books_settings |= check_shared_database(
@@ -87,7 +90,7 @@ def create(app, link_id, commerce, accounting, name, store_setting, store_creden
                     commerce_settings=parse_pairs(store_setting, "--store-setting"),
                     commerce_credentials=store_credentials,
                     accounting_settings=books_settings,
-                    accounting_credentials=parse_pairs(accounting_credential,
+                    accounting_credentials=parse_secret_pairs(accounting_credential,
                                                        "--accounting-credential"),
                     integrated_at=live, features={"invoice": True})
     click.echo(f"link {link_id} created: {commerce} → {accounting}, live since "
@@ -148,7 +151,7 @@ def disconnect(app, link_id, yes) -> None:
 @click.option("--accounting-setting", multiple=True, metavar="KEY=VALUE",
               help="Accounting setting (e.g. the new database_id).")
 @click.option("--accounting-credential", multiple=True, metavar="KEY=VALUE",
-              help="Accounting secret; env:VAR allowed.")
+              help="Accounting secret: KEY=env:VAR, KEY=file:PATH or KEY=prompt.")
 @click.pass_obj
 def reconnect(app, link_id, accounting_setting, accounting_credential) -> None:
     """Re-integrate a disconnected link, possibly with another database; goes live now.
@@ -160,7 +163,7 @@ def reconnect(app, link_id, accounting_setting, accounting_credential) -> None:
     """
     notes = reconnect_accounting(
         app, link_id, parse_pairs(accounting_setting, "--accounting-setting"),
-        parse_pairs(accounting_credential, "--accounting-credential"))
+        parse_secret_pairs(accounting_credential, "--accounting-credential"))
     click.echo(f"link {link_id} reconnected; orders created from now on are sent")
     for note in notes:
         click.echo(f"  {note}")
@@ -203,7 +206,8 @@ def set_command(app, link_id, store_setting, accounting_setting,  # noqa: PLR091
                 current = app.secrets.decrypt(stored) if stored else {}
                 kept = {k: v for k, v in current.items()
                         if k not in connector.derived_credentials}  # stale with the new secret
-                setattr(entry, column, app.secrets.encrypt({**kept, **parse_pairs(pairs, option)}))
+                setattr(entry, column,
+                        app.secrets.encrypt({**kept, **parse_secret_pairs(pairs, option)}))
     click.echo(f"link {link_id} updated")
 
 
@@ -233,6 +237,36 @@ def webhook_url(app, link_id, base_url, rotate) -> None:
     click.echo(f"{base_url.rstrip('/')}/webhooks/{link_id}/{token}")
     if rotate:
         click.echo("new token made: register this URL in the store; the old one is refused")
+
+
+@link.command("delete")
+@click.argument("link_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True,
+              help="Delete even while the link has jobs pending (they are dropped, unsent).")
+@click.pass_obj
+def delete_command(app, link_id, yes, force) -> None:
+    """Delete LINK_ID and everything jembatan keeps for it (bindings, orders, jobs, records).
+
+    Nothing is deleted in the store or in Accurate. Asks first; refuses while jobs are still
+    queued or running (let `jembatan worker --burst` finish them) unless --force.
+    """
+    with app.session() as session:
+        get_link(session, link_id)
+        pending = session.scalar(select(func.count()).select_from(Job).where(
+            Job.link_id == link_id, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))) or 0
+    if pending and not force:
+        raise ConfigError(f"link {link_id} has {pending} job(s) pending; deleting it would drop "
+                          "them unsent",
+                          fix="let them finish (jembatan worker --burst), or add --force to "
+                              "drop them")
+    dropped = f" and drop its {pending} pending job(s)" if pending else ""
+    if not yes and not click.confirm(f"Delete link {link_id}{dropped}? Its bindings, mappings, "
+                                     "orders and records go too"):
+        raise click.ClickException("not confirmed; nothing deleted (use --yes to skip asking)")
+    with app.session() as session:
+        session.execute(delete(Link).where(Link.id == link_id))
+    click.echo(f"link {link_id} deleted; nothing was changed in the store or in Accurate")
 
 
 def _when(moment: datetime | None) -> str:

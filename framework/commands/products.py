@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..console import print_table, progress
+from ..catalogue import pushed_skus
+from ..console import plural, print_table, progress, working
 from ..operations import prepare_product_sync, product_information, queue_product_sync
 from ..runner import Runner
 
@@ -32,14 +33,30 @@ def sync(app, link_id, store_warehouse, include_pending) -> None:
         plan = prepare_product_sync(app, link_id, store_warehouse,
                                     include_pending=include_pending, on_product=advance)
     queue_product_sync(app, link_id, plan)
-    click.echo(f"{plan.to_push} to push, {len(plan.already_there)} already in Accurate, "
-               f"{len(plan.pending_action)} held back (pending action), "
+    click.echo(f"{plural(plan.to_push, 'item')} to push, {len(plan.already_there)} already in "
+               f"Accurate, {len(plan.pending_action)} held back (pending action in the store), "
                f"{len(plan.rejected)} incomplete")
     for rejected in plan.rejected[:20]:
         click.echo(f"  incomplete {rejected.ref}: {rejected.reason}")
+    if plan.pending_action:
+        click.echo(f"  held back: {', '.join(plan.pending_action[:5])}"
+                   f"{' …' if len(plan.pending_action) > 5 else ''} (resolve the pending "
+                   "action in the store, or sync with --include-pending)")
     if plan.jobs:
-        counts = Runner(app).run_burst()
-        click.echo(f"pushed: {counts}")
+        skus = sorted({product["sku"] for job in plan.jobs for product in job.payload["products"]})
+        with working(f"pushing items of {link_id} to Accurate", total=len(skus),
+                     done=lambda: len(_created(app, link_id, skus))):
+            Runner(app, link_ids=[link_id]).run_burst()
+        created = len(_created(app, link_id, skus))
+        refused = len(skus) - created
+        click.echo(f"pushed {plural(len(skus), 'item')}: {created} created in Accurate"
+                   + (f", {refused} refused (why: jembatan records products --failed --link "
+                      f"{link_id})" if refused else ""))
+
+
+def _created(app, link_id: str, skus: list[str]) -> set[str]:
+    with app.session() as session:
+        return pushed_skus(session, link_id) & set(skus)
 
 
 @products.command("show")

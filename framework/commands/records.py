@@ -8,7 +8,7 @@ import click
 
 from ..console import print_table
 from ..errors import ConfigError, IntegrationError
-from ..jobs import RecordKind
+from ..jobs import RecordKind, RecordStatus
 from ..links import get_link
 from ..records import list_records, repush_all_failed
 from ..records import repush as repush_record
@@ -30,13 +30,15 @@ _WHAT = {"orders": "order", "products": "product", "stock": "stock", "order": "o
 @click.argument("what", required=False, metavar="[orders|products|stock]",
                 type=click.Choice(sorted(_WHAT)))
 @click.option("--failed", is_flag=True, help="Only records that failed (they need a fix).")
+@click.option("--needs-operator", is_flag=True,
+              help="Only records waiting on an operator's decision (not failures).")
 @click.option("--kind", type=KINDS, help="Only order, product or stock records.")
 @click.option("--link", "link_id", metavar="LINK", help="Only this link's records.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1),
               help="Show at most this many, newest first.")
 @click.pass_obj
-def records(obj: Any, what: str | None, failed: bool, kind: str | None,  # noqa: PLR0913
-            link_id: str | None, limit: int) -> None:
+def records(obj: Any, what: str | None, failed: bool, needs_operator: bool,  # noqa: PLR0913
+            kind: str | None, link_id: str | None, limit: int) -> None:
     """Show push records: what was sent for each order, product and stock level.
 
     Every record says what happened and, for a failure, why (with the platform's own
@@ -54,14 +56,21 @@ def records(obj: Any, what: str | None, failed: bool, kind: str | None,  # noqa:
         with _app(obj).session() as session:
             if link_id is not None:
                 get_link(session, link_id)  # an unknown link is an error, not an empty table
-            rows = [(r.id, r.link_id, r.kind.value, r.ref, r.document, r.status.value,
-                     r.attempts, r.updated_at.strftime("%Y-%m-%d %H:%M:%S"), redact(r.reason))
-                    for r in list_records(session, link_id=link_id, kind=kind,
-                                          failed_only=failed, limit=limit)]
+            found = list_records(session, link_id=link_id, kind=kind, failed_only=failed,
+                                 limit=limit, status=RecordStatus.NEEDS_OPERATOR
+                                 if needs_operator else None)
+            rows = [(r.id, r.link_id, r.kind.value, r.ref, r.document,
+                     r.status.value, r.attempts,
+                     r.updated_at.strftime("%m-%d %H:%M:%S")) for r in found]
+            reasons = [(r.id, redact(r.reason)) for r in found if r.reason]
     except IntegrationError as error:
         raise click.ClickException(str(error)) from None
-    print_table("Push records", ["ID", "Link", "Kind", "Ref", "Document", "Status",
-                                 "Attempts", "Updated (UTC)", "Reason"], rows)
+    print_table("Push records", ["ID", "Link", "Kind", "Ref", "Document", "Status", "Tries",
+                                 "Updated (UTC)"], rows)
+    if reasons:  # below the table, unwrapped: a reason is read (and grepped) whole
+        click.echo("Why:")
+        for record_id, reason in reasons:
+            click.echo(f"  {record_id}: {reason}")
 
 
 @click.command()

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy import select
 
-from ..console import print_table
+from ..console import describe_counts, plural, print_table, working
+from ..jobs import RecordKind, RecordStatus
+from ..links import build_accounting, build_commerce, get_link
+from ..models import PushRecord
+from ..preflight import name_mismatches
 from ..runner import Runner
 from ..stock import prepare_stock_pull, queue_stock_pull
 
@@ -28,21 +33,57 @@ def pull(app, link_id, store_warehouse, dry_run, yes) -> None:
     new store on-hand = Accurate on-hand in the bound warehouse
                         − quantities of orders already ready to ship in the store whose
                           invoice has not reached Accurate yet
-    SKUs present on one side only are left alone. Shows the changes first and asks.
+    SKUs present on one side only are left alone, and so are SKUs named differently on the
+    two sides (`jembatan check` flags them). Shows the changes first and asks.
     """
+    click.echo(f"reading stock of {link_id} in the store and in the accounting system…",
+               err=True)
     changes = prepare_stock_pull(app, link_id, store_warehouse)
     changing = [c for c in changes if c.changes]
+    mismatched = _name_mismatches(app, link_id, {c.sku for c in changing})
+    changing = [c for c in changing if c.sku not in mismatched]
     print_table(f"Stock changes for {link_id}",
                 ["SKU", "store wh", "store now", "Accurate on hand", "awaiting invoice", "new"],
                 [(c.sku, c.store_warehouse_id, c.store_quantity, c.accounting_on_hand,
                   c.awaiting_invoice, c.new_quantity) for c in changing])
-    click.echo(f"{len(changing)} of {len(changes)} SKUs change")
+    click.echo(f"{len(changing)} of {plural(len(changes), 'SKU')} change")
+    if mismatched:
+        click.echo(f"skipped {plural(len(mismatched), 'SKU')} named differently in the store "
+                   f"and in the accounting system ({', '.join(sorted(mismatched)[:5])}"
+                   f"{' …' if len(mismatched) > 5 else ''}): give them the same name, then pull "
+                   f"again (jembatan check --link {link_id} lists them)")
     if dry_run or not changing:
         return
     if not yes and not click.confirm("Overwrite the store's stock with these quantities?"):
         raise click.ClickException("not confirmed; store stock unchanged (use --yes)")
     queue_stock_pull(app, link_id, changing)
-    click.echo(f"stock pushed: {Runner(app).run_burst()}")
+    with working(f"updating the store's stock of {link_id}", total=len(changing)):
+        counts = Runner(app, link_ids=[link_id]).run_burst()
+    click.echo(f"store stock: {_stock_outcome(app, link_id, changing)}; "
+               f"{describe_counts(counts, 'job')}")
+
+
+def _name_mismatches(app, link_id: str, skus: set[str]) -> dict[str, tuple[str, str]]:
+    if not skus:
+        return {}
+    with app.session() as session:
+        link = get_link(session, link_id)
+    with build_commerce(app, link) as commerce, build_accounting(app, link) as books:
+        return name_mismatches(commerce, books, skus)
+
+
+def _stock_outcome(app, link_id: str, changing: list) -> str:
+    refs = {f"{c.sku}@{c.store_warehouse_id}" for c in changing}
+    with app.session() as session:
+        rows = session.execute(select(PushRecord.ref, PushRecord.status).where(
+            PushRecord.link_id == link_id, PushRecord.kind == RecordKind.STOCK,
+            PushRecord.ref.in_(sorted(refs)))).all()
+    done = sum(status is RecordStatus.SUCCEEDED for ref, status in rows)
+    refused = sum(status is RecordStatus.FAILED for ref, status in rows)
+    text = f"{done} of {plural(len(refs), 'SKU')} updated"
+    if refused:
+        text += f", {refused} refused (jembatan records stock --failed --link {link_id})"
+    return text
 
 
 COMMANDS = [stock]

@@ -1,4 +1,7 @@
-"""A contract test kit for commerce (store) connectors: one suite every store plugin passes.
+"""Contract test kits: one suite every store plugin passes, one every accounting plugin passes.
+
+The accounting kit (``AccountingConnectorContract``) lives in ``books_contract`` and is
+re-exported here.
 
 A plugin gets the whole suite by subclassing ``CommerceConnectorContract`` under a ``Test*``
 name and giving it a ``store`` fixture that returns a ``StoreUnderTest``: its connector, built
@@ -35,7 +38,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -49,6 +52,10 @@ from ..connectors import CommerceConnector
 from ..domain import Order, OrderState, Product, Rejected, StockLevel, Warehouse
 from ..emulation import RunningServer, start_in_thread
 from ..errors import PermanentError
+from .books_contract import AccountingConnectorContract, BooksUnderTest
+
+__all__ = ["AccountingConnectorContract", "BooksUnderTest", "CommerceConnectorContract",
+           "SettableClock", "StoreUnderTest", "emulated_store"]
 
 #: an order line as emulators take it: ``(sku, quantity, unit_price)``.
 Line = tuple[str, int, Decimal]
@@ -70,6 +77,22 @@ class ManualClock(Protocol):
     def advance(self, **delta: float) -> datetime:
         """Move forward by ``timedelta(**delta)``; return the new time."""
         ...
+
+
+class SettableClock:
+    """A ``ManualClock``: fixed until advanced (share it between emulator and connector)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.moment = start or datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        """Return the current time."""
+        return self.moment
+
+    def advance(self, **delta: float) -> datetime:
+        """Move forward by ``timedelta(**delta)``; return the new time."""
+        self.moment += timedelta(**delta)
+        return self.moment
 
 
 @dataclass(frozen=True)

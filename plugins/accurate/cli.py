@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from framework import secret_option
+
 from . import connect as connecting
 from .auth import DEFAULT_ACCOUNT_URL, AccurateConfig
 
@@ -26,14 +28,17 @@ def _store(app: Any, link_id: str, connection: connecting.Connection) -> None:
 @click.option("--link", "link_id", required=True, help="The link to connect.")
 @click.option("--account-url", default=DEFAULT_ACCOUNT_URL, show_default=True,
               help="Accurate's account host (or an emulator's URL).")
-@click.option("--token", envvar="ACCURATE_API_TOKEN", show_envvar=True,
-              help="API token (aat.…); use with --signature-secret.")
+@click.option("--token", envvar="ACCURATE_API_TOKEN", show_envvar=True, callback=secret_option,
+              help="API token (aat.…): env:VAR, file:PATH or prompt, never literal; use with "
+                   "--signature-secret.")
 @click.option("--signature-secret", envvar="ACCURATE_SIGNATURE_SECRET", show_envvar=True,
-              help="The app's Signature Secret (API token scheme).")
+              callback=secret_option,
+              help="The app's Signature Secret (API token scheme): env:VAR, file:PATH or prompt.")
 @click.option("--client-id", envvar="ACCURATE_CLIENT_ID", show_envvar=True,
               help="OAuth client id (OAuth scheme).")
 @click.option("--client-secret", envvar="ACCURATE_CLIENT_SECRET", show_envvar=True,
-              help="OAuth client secret (OAuth scheme).")
+              callback=secret_option,
+              help="OAuth client secret (OAuth scheme): env:VAR, file:PATH or prompt.")
 @click.option("--database", "database_id", help="Database id to open (OAuth, several databases).")
 @click.option("--port", default=8765, show_default=True, help="Local OAuth callback port.")
 @click.option("--no-browser", is_flag=True, help="Print the authorization URL instead.")
@@ -50,7 +55,8 @@ def connect_command(app: Any, link_id: str, account_url: str, token: str | None,
       jembatan accurate connect --link toko
     \b
     OAuth (owner account; opens the browser, waits on 127.0.0.1:PORT for the answer):
-      jembatan accurate connect --link toko --client-id … --client-secret … --database 123
+      jembatan accurate connect --link toko --client-id … --client-secret prompt \
+        --database 123
 
     Several databases authorised at once become several links: one `connect` per link,
     each with its --database. The database of a connected link cannot change: disconnect

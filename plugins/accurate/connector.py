@@ -55,6 +55,16 @@ class AccurateConnector(AccountingConnector):
         "tax": "the tax used on lines: ppn (default), ppnbm or pph23",
         "branch_name": "the Accurate branch (cabang) of every document, where there are branches",
     }
+    credential_help: ClassVar[Mapping[str, str]] = {
+        "api_token": "API token (aat.…) of the app (Accurate: Pengaturan > Aplikasi Saya)",
+        "signature_secret": "the app's Signature Secret, signs API-token requests",
+        "client_id": "OAuth client id (OAuth links)",
+        "client_secret": "OAuth client secret (OAuth links)",
+        "access_token": "OAuth access token, obtained by `jembatan accurate connect`",
+        "refresh_token": "OAuth refresh token, obtained by `jembatan accurate connect`",
+        "session": "database session, obtained by jembatan itself (open-db.do)",
+        "host": "data host, found by jembatan itself",
+    }
 
     def __init__(self, link: LinkContext, *, transport: Any = None) -> None:
         super().__init__(link)

@@ -54,6 +54,10 @@ class ForstokConnector(CommerceConnector):
         "seller_id": "the seller's Forstok id (used to obtain a token)",
         "user_id": "the seller's Forstok login email (sent as user_id on every call)",
     }
+    credential_help: Mapping[str, str] = {
+        "secret_key": "the seller's Forstok secret key, exchanged for a token",
+        "token": "obtained and renewed by jembatan itself (never entered)",
+    }
 
     def __init__(self, link: LinkContext, *, transport: httpx.BaseTransport | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -61,7 +65,8 @@ class ForstokConnector(CommerceConnector):
         missing = [key for key in _REQUIRED_SETTINGS if not link.settings.get(key)]
         if missing:
             raise ConfigError(f"Forstok link {link.link_id} lacks settings: {', '.join(missing)}",
-                              fix="set them with `jembatan link` (see `jembatan plugins`)")
+                              fix=f"jembatan link set {link.link_id} --store-setting KEY=VALUE for "
+                                  "each (what they mean: jembatan plugins --settings forstok)")
         if not link.credentials.get("secret_key"):
             raise ConfigError(f"Forstok link {link.link_id} has no secret_key",
                               fix="enter the seller's Forstok secret key for the link")

@@ -99,6 +99,10 @@ class GineeConnector(CommerceConnector):
         "base_url": f"Ginee OpenAPI root (default {DEFAULT_BASE_URL})",
         "country": "X-Advai-Country header, the seller's country (default ID)",
     }
+    credential_help: ClassVar[Mapping[str, str]] = {
+        "access_key": "the Ginee OpenAPI Access Key (Ginee: Settings > Open API)",
+        "secret_key": "the Ginee OpenAPI Secret Key; signs every request",
+    }
 
     def __init__(self, link: LinkContext, *, transport: httpx.BaseTransport | None = None,
                  clock: Clock | None = None, retries: int = 3) -> None:

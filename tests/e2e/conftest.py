@@ -8,7 +8,7 @@ drive jembatan only through its command line and assert on what the emulators no
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,11 +35,19 @@ class Jembatan:
     """The ``jembatan`` command line on one database, as an operator would type it."""
 
     database_url: str
+    #: environment variables holding the secrets given as ``env:NAME`` (never literally)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def secret(self, value: str) -> str:
+        """Put ``value`` in an environment variable for the commands; return ``env:NAME``."""
+        name = f"JEMBATAN_TEST_SECRET_{len(self.env)}"
+        self.env[name] = value
+        return f"env:{name}"
 
     def __call__(self, *args: str, input: str | None = None, ok: bool = True) -> Result:  # noqa: A002
         """Run ``jembatan ARGS``; with ``ok`` the exit status must be 0, else non-zero."""
         result = CliRunner().invoke(build_cli(), ["--database", self.database_url, *args],
-                                    input=input, catch_exceptions=False)
+                                    input=input, catch_exceptions=False, env=self.env)
         if ok:
             assert result.exit_code == 0, f"jembatan {' '.join(args)}:\n{result.output}"
         else:
@@ -97,8 +105,10 @@ class Scene:
                             ("--store-credential", "commerce_credentials"),
                             ("--accounting-setting", "accounting_settings"),
                             ("--accounting-credential", "accounting_credentials")):
+            secret = "credential" in option
             args += [part for name, value in settings[key].items()
-                     for part in (option, f"{name}={value}")]
+                     for part in (option, f"{name}="
+                                  f"{self.jembatan.secret(value) if secret else value}")]
         return args
 
     def go_live(self, *features: str, products: bool = True) -> None:

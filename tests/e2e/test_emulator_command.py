@@ -11,21 +11,19 @@ import time
 import httpx
 import pytest
 
+from framework.testing.processes import running
+
 URL_KEYS = {"accurate": "account_url", "ginee": "base_url", "forstok": "base_url"}
 
 
 @pytest.mark.parametrize("name", sorted(URL_KEYS))
 def test_an_emulator_runs_alone_and_says_first_how_to_reach_it(name: str) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "framework", "emulator", name, "--port",
-                                "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
+    with running([sys.executable, "-m", "framework", "emulator", name, "--port", "0"],
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                 env={**os.environ, "PYTHONUNBUFFERED": "1"}) as process:
         first = json.loads(process.stdout.readline())
         base = first[URL_KEYS[name]]
         state = _state(base)
-    finally:
-        process.terminate()
-        process.communicate(timeout=30)
     assert not base.endswith(":0")
     if name == "accurate":  # the API token is valid for the first database
         assert first["api_token"] and first["databases"][0]["alias"]

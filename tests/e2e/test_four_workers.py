@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -10,9 +11,12 @@ import time
 
 import pytest
 
+from framework.testing.processes import running
+
 from .conftest import Jembatan, S, Scene
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.parametrize("scene", ["ginee"], indirect=True)
 def test_four_worker_processes_stay_within_accurates_limits_and_post_each_document_once(
@@ -26,11 +30,12 @@ def test_four_worker_processes_stay_within_accurates_limits_and_post_each_docume
         scene.move(order_id, S.READY_TO_SHIP)
     scene.jembatan("orders", "sync", "--link", scene.link)
 
-    workers = [subprocess.Popen(
-        [sys.executable, "-m", "framework", "--database", postgres_url, "worker", "--burst",
-         "--concurrency", "4"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env=os.environ.copy()) for _ in range(4)]
-    outputs = [worker.communicate(timeout=300)[0] for worker in workers]
+    with contextlib.ExitStack() as stack:  # every worker stopped, whatever happens
+        workers = [stack.enter_context(running(
+            [sys.executable, "-m", "framework", "--database", postgres_url, "worker", "--burst",
+             "--concurrency", "4"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=os.environ.copy())) for _ in range(4)]
+        outputs = [worker.communicate(timeout=600)[0] for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0, 0, 0], outputs
 
     token = scene.accurate.api_token_for(scene.store.database_id)
@@ -46,6 +51,7 @@ def test_four_worker_processes_stay_within_accurates_limits_and_post_each_docume
         assert len(scene.order_documents("sales_receipt", order_id)) == int(shipped)
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.parametrize("scene", ["forstok"], indirect=True)
 def test_a_worker_killed_mid_document_leaves_exactly_one_document_per_order(
@@ -60,16 +66,15 @@ def test_a_worker_killed_mid_document_leaves_exactly_one_document_per_order(
     # Slow answers: the worker dies with the invoices' bulk-save sent and unanswered, which
     # Accurate completes anyway (its answer is lost with the worker).
     scene.accurate.latency = 1.0
-    doomed = subprocess.Popen(
-        [sys.executable, "-m", "framework", "--database", postgres_url, "worker",
-         "--concurrency", "4", "--lease-seconds", "2", "--poll-every", "0", "--stock-every",
-         "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-    deadline = time.monotonic() + 60
-    while len(scene.documents("sales_order")) < len(orders) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(0.3)  # the sales orders' answer is in, the invoices' batch is on its way
-    doomed.send_signal(signal.SIGKILL)
-    doomed.wait(timeout=30)
+    with running([sys.executable, "-m", "framework", "--database", postgres_url, "worker",
+                  "--concurrency", "4", "--lease-seconds", "2", "--poll-every", "0",
+                  "--stock-every", "0"], stop_signal=signal.SIGKILL, stdout=subprocess.DEVNULL,
+                 stderr=subprocess.DEVNULL, env=os.environ.copy()):
+        deadline = time.monotonic() + 120
+        while len(scene.documents("sales_order")) < len(orders) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)  # the sales orders' answer is in, the invoices' batch is on its way
+    # leaving the block SIGKILLed the worker (and reaped it)
     assert len(scene.documents("sales_order")) == len(orders)
     assert len(scene.documents("sales_invoice")) < len(orders), "the kill did not land mid-run"
 

@@ -40,12 +40,11 @@ def hammer(gates, lane, requests, threads=6, hold=0.01):
 
     workers = [threading.Thread(target=client, args=(gates[n % len(gates)],))
                for n in range(threads)]
-    started = time.monotonic()
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    return meter, time.monotonic() - started
+    return meter
 
 
 def test_database_gate_holds_the_lane_limit_across_gates(app, registry):
@@ -54,36 +53,49 @@ def test_database_gate_holds_the_lane_limit_across_gates(app, registry):
 
     other_engine = make_engine(app.database_url)
     gates = [DatabaseGate(app.engine, registry, "p1"), DatabaseGate(other_engine, registry, "p2")]
-    meter, elapsed = hammer(gates, "books:db1", 45)
+    meter = hammer(gates, "books:db1", 45)
     other_engine.dispose()
     assert meter.rejected == {}
     assert meter.peak_in_flight["books:db1"] <= IN_FLIGHT
+    # measured where the requests land (no wall clock asserted): never over 20 in a second
     assert meter.peak_per_second["books:db1"] <= PER_SECOND
-    assert elapsed >= 1.0  # 45 requests at 20/s cannot finish within a second
 
 
 def test_lanes_are_limited_separately_and_unknown_lanes_are_open(app, registry):
     gate = DatabaseGate(app.engine, registry, "p1")
     with gate.permit("books:a"), gate.permit("books:a"), gate.permit("books:a"):
-        started = time.monotonic()
-        with gate.permit("books:b"), gate.permit("elsewhere"):
-            pass
-        assert time.monotonic() - started < 0.5
+        # books:a is full; another lane and an unknown one are still granted (a generous
+        # deadline, not a measured time: a blocked permit would never return)
+        granted = []
+
+        def other_lanes():
+            with gate.permit("books:b"), gate.permit("elsewhere"):
+                granted.append(True)
+
+        other = threading.Thread(target=other_lanes, daemon=True)
+        other.start()
+        other.join(timeout=120)
+        assert granted == [True], "a full lane blocked another lane"
     with app.session() as session:
         assert session.scalar(select(func.count()).select_from(LanePermit).where(
             LanePermit.lane == "elsewhere")) == 0
 
 
 def test_a_killed_process_permit_expires(app, registry):
-    started, now = time.monotonic(), utcnow()
+    now = utcnow()
+    expiry = now + timedelta(seconds=1)
     with app.session() as session:
         for _ in range(IN_FLIGHT):  # never released: their holder was killed
             session.add(LanePermit(lane="books:x", holder="dead", acquired_at=now,
-                                   expires_at=now + timedelta(seconds=1)))
+                                   expires_at=expiry))
     gate = DatabaseGate(app.engine, registry, "alive")
     with gate.permit("books:x"):
         pass
-    assert 0.95 <= time.monotonic() - started < 5
+    with app.session() as session:
+        granted = session.scalar(select(LanePermit.acquired_at).where(
+            LanePermit.lane == "books:x", LanePermit.holder == "alive"))
+    # granted only once the dead holder's permits had expired (an order of events, not a time)
+    assert granted.replace(tzinfo=expiry.tzinfo) >= expiry
 
 
 def test_old_permits_are_pruned(app, registry):
@@ -100,7 +112,6 @@ def test_old_permits_are_pruned(app, registry):
 
 
 def test_memory_gate_holds_the_limit(registry):
-    meter, elapsed = hammer([MemoryGate(registry)], "books:m", 45)
+    meter = hammer([MemoryGate(registry)], "books:m", 45)
     assert meter.rejected == {}
     assert meter.peak_per_second["books:m"] <= PER_SECOND
-    assert elapsed >= 1.0

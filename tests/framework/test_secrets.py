@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import stat
 
+import click
 import pytest
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
@@ -65,9 +66,13 @@ def test_decrypted_values_are_redacted_from_every_log_record(caplog):
     assert redact("x rt-0123456789abcdef y") == "x *** y"
 
 
-def test_short_values_are_not_redacted():
+def test_short_values_and_plain_addresses_are_not_redacted():
     remember_secret("1")
     assert redact("page 1 of 10") == "page 1 of 10"
+    remember_secret("http://127.0.0.1:8801")  # a data host kept with the credentials
+    remember_secret("https://u:hunter22@example.com/x")  # user info: a secret
+    assert redact("emulator at http://127.0.0.1:8801") == "emulator at http://127.0.0.1:8801"
+    assert redact("https://u:hunter22@example.com/x") == "***"
 
 
 def test_token_never_reaches_push_records_or_cli_output(app, caplog):
@@ -93,3 +98,98 @@ def test_token_never_reaches_push_records_or_cli_output(app, caplog):
     assert result.exit_code == 0 and "bad token ***" in result.output
     for text_seen in (dumped, result.output, caplog.text):
         assert TOKEN not in text_seen
+
+
+def _jembatan(database_url, *args, env=None, input=None):  # noqa: A002
+    from framework.cli import build_cli
+
+    return CliRunner().invoke(build_cli(), ["--database", database_url, *args], env=env,
+                              input=input)
+
+
+GINEE = ["link", "create", "toko", "--store", "ginee", "--accounting-setting", "database_id=1"]
+
+
+def test_a_literal_secret_on_the_command_line_is_refused_with_the_fix(sqlite_url):
+    result = _jembatan(sqlite_url, *GINEE, "--store-credential", f"secret_key={TOKEN}")
+    assert result.exit_code == 2
+    assert "never taken literally" in result.output
+    assert "secret_key=env:VAR, secret_key=file:PATH or secret_key=prompt" in result.output
+    assert TOKEN not in result.output  # not even in the refusal
+    listed = _jembatan(sqlite_url, "link", "list")
+    assert "Links: none" in listed.output
+
+
+def test_secrets_come_from_env_a_file_or_a_prompt(sqlite_url, tmp_path):
+    from framework.app import App
+    from framework.links import get_link
+
+    (tmp_path / "key.txt").write_text("from-a-file-123\n")
+    result = _jembatan(sqlite_url, *GINEE, "--store-credential", "access_key=env:GINEE_AK",
+                       "--store-credential", f"secret_key=file:{tmp_path / 'key.txt'}",
+                       "--accounting-credential", "api_token=prompt",
+                       env={"GINEE_AK": "from-the-env-456"}, input="typed-at-prompt-789\n")
+    assert result.exit_code == 0, result.output
+    assert "typed-at-prompt-789" not in result.output  # hidden input
+    app = App.create(sqlite_url)
+    try:
+        with app.session() as session:
+            link = get_link(session, "toko")
+            assert app.secrets.decrypt(link.commerce_credentials) == {
+                "access_key": "from-the-env-456", "secret_key": "from-a-file-123"}
+            assert app.secrets.decrypt(link.accounting_credentials) == {
+                "api_token": "typed-at-prompt-789"}
+    finally:
+        app.close()
+    missing = _jembatan(sqlite_url, "link", "set", "toko", "--store-credential",
+                        "secret_key=env:NOT_SET_ANYWHERE")
+    assert missing.exit_code == 2 and "NOT_SET_ANYWHERE is not set" in missing.output
+
+
+def test_every_line_the_cli_prints_is_redacted_even_a_token_a_platform_echoes(monkeypatch):
+    from framework.cli import JembatanGroup
+    from framework.console import print_table
+    from framework.errors import ProviderAPIError
+
+    group = JembatanGroup("j")
+
+    @group.command("call")
+    def call() -> None:
+        remember_secret(TOKEN)  # as SecretBox.decrypt does for every credential it opens
+        click.echo(f"calling with {TOKEN}")
+        print_table("Sent", ["header"], [(f"Bearer {TOKEN}",)])
+        raise ProviderAPIError(f"invalid token {TOKEN}", provider="ginee", status_code=401)
+
+    result = CliRunner().invoke(group, ["call"])
+    assert result.exit_code == 1
+    assert "calling with ***" in result.output and "Bearer ***" in result.output
+    assert "invalid token ***" in result.output
+    assert TOKEN not in result.output
+
+
+def test_one_key_location_whatever_the_folder_and_no_second_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("JEMBATAN_SECRET_KEY")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    env = {"GINEE_SK": TOKEN}
+    for folder in ("here", "elsewhere"):
+        (tmp_path / folder).mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    created = _jembatan(url, *GINEE, "--store-credential", "secret_key=env:GINEE_SK", env=env)
+    assert created.exit_code == 0, created.output
+    key = tmp_path / "config" / "jembatan" / "secret.key"
+    assert key.exists()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    # link set opens the stored credentials to merge the new one: it needs the same key
+    again = _jembatan(url, "link", "set", "toko", "--store-credential", "access_key=env:GINEE_SK",
+                      env=env)
+    assert again.exit_code == 0, again.output
+    assert not (tmp_path / "here" / ".jembatan").exists()
+    assert not (tmp_path / "elsewhere" / ".jembatan").exists()
+    key.unlink()
+    lost = _jembatan(url, "link", "set", "toko", "--store-credential", "access_key=env:GINEE_SK",
+                     env=env)
+    assert lost.exit_code == 1
+    assert "holds the credentials of 1 link(s) but there is no key" in lost.output
+    assert str(key) in lost.output and "Traceback" not in lost.output
+    assert not key.exists()  # no new key was made next to data it cannot open

@@ -14,13 +14,24 @@ from plugins.accurate.auth import AccurateConfig, authorize_url
 from plugins.accurate.client import AccurateClient, Filter
 from plugins.accurate.connector import AccurateConnector
 
+_opened: list[AccurateClient] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients():
+    """Every client a test opens is closed after it (no socket left to the garbage collector)."""
+    yield
+    while _opened:
+        _opened.pop().close()
+
 
 def api_client(emulator, db, **settings) -> AccurateClient:
     config = AccurateConfig.from_link(
         {"auth": "api_token", "account_url": emulator.base_url, **settings},
         {"api_token": emulator.api_token_for(db),
          "signature_secret": emulator.auth.signature_secret})
-    return AccurateClient(config, retries=1)
+    _opened.append(AccurateClient(config, retries=1))
+    return _opened[-1]
 
 
 def oauth_login(emulator, saved: list) -> AccurateClient:
@@ -29,6 +40,7 @@ def oauth_login(emulator, saved: list) -> AccurateClient:
                             client_id=emulator.auth.client_id,
                             client_secret=emulator.auth.client_secret)
     client = AccurateClient(config, retries=1, on_credentials=saved.append)
+    _opened.append(client)
     state, redirect = secrets.token_urlsafe(8), "http://127.0.0.1:9/callback"
     answer = httpx.get(authorize_url(emulator.base_url, config.client_id, redirect, state))
     query = parse_qs(urlparse(answer.headers["location"]).query)

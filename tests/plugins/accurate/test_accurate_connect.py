@@ -63,10 +63,13 @@ def test_cli_connect_and_databases(emulator, db, tmp_path, monkeypatch) -> None:
         create_link(session, app.secrets, id="toko", name="toko", commerce="ginee",
                     accounting="accurate", commerce_settings={}, commerce_credentials={},
                     accounting_settings={}, accounting_credentials={})
+    # Secrets come from the environment (a literal would show in `ps` and shell history).
+    monkeypatch.setenv("TEST_ACCURATE_TOKEN", emulator.api_token_for(db))
+    monkeypatch.setenv("TEST_ACCURATE_SECRET", emulator.auth.signature_secret)
     runner = CliRunner()
     args = ["--database", url, "accurate", "connect", "--link", "toko", "--account-url",
-            emulator.base_url, "--token", emulator.api_token_for(db), "--signature-secret",
-            emulator.auth.signature_secret]
+            emulator.base_url, "--token", "env:TEST_ACCURATE_TOKEN", "--signature-secret",
+            "env:TEST_ACCURATE_SECRET"]
     result = runner.invoke(build_cli(), args)
     assert result.exit_code == 0, result.output
     assert f"database {db} (PT Toko Maju)" in result.output
@@ -78,7 +81,7 @@ def test_cli_connect_and_databases(emulator, db, tmp_path, monkeypatch) -> None:
                                          "--link", "toko"])
     assert listed.exit_code == 0 and f"{db}\tPT Toko Maju" in listed.output
     other = emulator.add_database("PT Lain")
-    args[args.index("--token") + 1] = emulator.api_token_for(other)
+    monkeypatch.setenv("TEST_ACCURATE_TOKEN", emulator.api_token_for(other))
     refused = runner.invoke(build_cli(), args)
     assert refused.exit_code != 0 and "disconnect and re-integrate" in refused.output
     app.close()

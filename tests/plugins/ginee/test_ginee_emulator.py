@@ -12,6 +12,7 @@ from framework.checks import CheckContext
 from framework.connectors import LinkContext
 from framework.jobs import LinkInfo
 from framework.plugins import make_plugin_manager
+from framework.testing.processes import stop
 from plugins.ginee.connector import GineeConnector
 from plugins.ginee.emulator import GineeEmulator
 
@@ -100,8 +101,7 @@ def test_serve_forever_prints_credentials_first(tmp_path):
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)  # terminated, reaped and its pipe closed, whatever happened
 
 
 def test_missing_credentials_are_a_config_error():

@@ -1,0 +1,95 @@
+"""Apply each deliberately broken copy of the code, run the tests that must catch it, revert.
+
+    .venv/bin/python tests/mutants/run.py            # every mutant
+    .venv/bin/python tests/mutants/run.py heartbeat  # the ones whose name contains a word
+
+A mutant the named tests do not catch (they pass with the code broken) is reported and the
+script exits 1. A mutant whose code no longer matches (the code moved) is reported too: update
+its ``old`` text here. The file is always restored, whatever happens. The list is documented
+in docs/testing.md.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One broken copy: replace ``old`` by ``new`` in ``path``; ``tests`` must then fail."""
+
+    name: str
+    path: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+MUTANTS = (
+    Mutant("accurate duplicate-number refusal not adopted as already saved",
+           "plugins/accurate/documents.py",
+           'if error.code == "duplicate" and "dengan No" in error.message:', "if False:",
+           ("tests/plugins/accurate/test_accurate_lost_answer.py",)),
+    Mutant("sales order handler skips its look-up",
+           "plugins/accurate/handlers.py",
+           "existing = find_document(ctx, connector, order, SALES_ORDER)\n    if existing",
+           "existing = None\n    if existing",
+           ("tests/plugins/accurate/test_accurate_lost_answer.py",)),
+    Mutant("the runner's heartbeat never extends leases",
+           "framework/runner.py",
+           "kept = queue.heartbeat(session, self.worker_id, held, self.lease_seconds)",
+           "kept = len(held)",
+           ("tests/framework/test_guards.py::test_a_running_job_keeps_its_lease_while_it_outlasts_it",)),
+    Mutant("queue.heartbeat never extends leases",
+           "framework/queue.py",
+           ".values(lease_until=utcnow() + timedelta(seconds=lease_seconds))",
+           ".values(lease_until=Job.lease_until)",
+           ("tests/framework/test_guards.py::test_a_running_job_keeps_its_lease_while_it_outlasts_it",
+            "tests/framework/test_queue.py")),
+    Mutant("an older event overwrites a newer order snapshot",
+           "framework/orders.py",
+           "if order.updated_at < row.updated_at_platform:\n        return",
+           "if False:\n        return",
+           ("tests/framework/test_guards.py::test_an_older_event_never_overwrites_a_newer_snapshot",)),
+    Mutant("push-record reasons stored unredacted",
+           "framework/records.py",
+           '"reason": redact(reason)', '"reason": reason',
+           ("tests/framework/test_guards.py::test_a_reason_a_handler_records_is_stored_redacted",)),
+)
+
+
+def run(mutant: Mutant) -> str:
+    """Apply ``mutant``, run its tests, restore the file; return the verdict."""
+    path = ROOT / mutant.path
+    original = path.read_text(encoding="utf-8")
+    if original.count(mutant.old) != 1:
+        return "STALE (the code moved: update the mutant's old text)"
+    try:
+        path.write_text(original.replace(mutant.old, mutant.new), encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-k",
+             "sqlite or not postgres", *mutant.tests], cwd=ROOT, capture_output=True,
+            text=True, timeout=900, check=False)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    return "caught" if result.returncode == 1 else f"NOT CAUGHT (pytest exit {result.returncode})"
+
+
+def main(words: list[str]) -> int:
+    """Run the mutants matching ``words`` (all if none); return 1 if any was not caught."""
+    chosen = [m for m in MUTANTS if not words or any(w in m.name for w in words)]
+    failures = 0
+    for mutant in chosen:
+        verdict = run(mutant)
+        failures += verdict != "caught"
+        print(f"{verdict:<10} {mutant.name}  [{', '.join(mutant.tests)}]")  # noqa: T201
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
