@@ -28,6 +28,7 @@ from framework.models import LanePermit, OrderRecord, PushRecord, utcnow
 from framework.ratelimit import PERMIT_LEASE
 from framework.schedule import poll_orders
 from framework.testing.plugins import MEMBOOKS_IN_FLIGHT, create_mem_link, shop
+from framework.testing.processes import stop
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 JAKARTA = timezone(timedelta(hours=7))
@@ -91,8 +92,7 @@ def test_a_killed_process_frees_its_lane_permits_within_a_lease(app):
     try:
         assert holder.stdout.readline().strip() == "held"
     finally:
-        holder.send_signal(signal.SIGKILL)
-        holder.wait(timeout=30)
+        stop(holder, signal.SIGKILL)  # killed, reaped, its pipe closed
     killed_at = utcnow()
     with app.session() as session:
         permits = list(session.scalars(select(LanePermit).where(
