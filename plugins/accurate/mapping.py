@@ -22,6 +22,7 @@ WIB = timezone(timedelta(hours=7))  # Accurate dates are Jakarta dates
 NUMBER_MAX = 30
 ITEM_NO_MAX = 30
 SALES_ORDER, SALES_INVOICE, SALES_RECEIPT, SALES_RETURN = "SO", "SI", "SR", "RT"
+JOURNAL_VOUCHER = "JV"  # fees a marketplace keeps after a full refund
 
 
 def order_ref(order_number: str, number_tag: str | None) -> str:

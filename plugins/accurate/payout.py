@@ -18,6 +18,7 @@ from typing import Any
 from framework import AccountRole, FeeType, Order
 
 from .mapping import (
+    JOURNAL_VOUCHER,
     SALES_RECEIPT,
     OrderAccounts,
     accurate_date,
@@ -112,3 +113,22 @@ def receipt_body(order: Order, accounts: OrderAccounts, invoice_number: str, pay
     if accounts.branch:
         body["branchName"] = accounts.branch
     return body
+
+
+def fees_journal_body(order: Order, payout: Payout, numbers: Mapping[AccountRole, str]
+                      ) -> dict[str, Any]:
+    """Return the journal voucher of fees kept after a full refund (nothing to receive).
+
+    Each fee debits its expense account, each subsidy credits its income account, and the
+    marketplace balance is credited with what the marketplace took: ``-payout.released``.
+    """
+    lines = [{"accountNo": numbers[line.role], "amount": amount(abs(line.amount)),
+              "amountType": "DEBIT" if line.amount > 0 else "CREDIT",
+              "memo": line.notes[:100]} for line in payout.deductions if line.amount]
+    lines.append({"accountNo": numbers[AccountRole.MARKETPLACE_BALANCE],
+                  "amount": amount(-payout.released), "amountType": "CREDIT",
+                  "memo": "kept by the marketplace"})
+    return {"number": document_number(JOURNAL_VOUCHER, order.order_number),
+            "transDate": accurate_date(payout.released_at),
+            "description": f"{order.channel} fees kept on refunded order {order.order_number} "
+                           "(jembatan)", "detailJournalVoucher": lines}

@@ -43,10 +43,13 @@ log = logging.getLogger(__name__)
 
 SALES_ORDER, SALES_INVOICE = "sales_order", "sales_invoice"
 SALES_RECEIPT, SALES_RETURN = "sales_receipt", "sales_return"
+FEES_JOURNAL = "fees_journal"  # fees kept after a full refund (receipt mode payout)
 MODULES = {SALES_ORDER: "sales-order", SALES_INVOICE: "sales-invoice",
-           SALES_RECEIPT: "sales-receipt", SALES_RETURN: "sales-return"}
+           SALES_RECEIPT: "sales-receipt", SALES_RETURN: "sales-return",
+           FEES_JOURNAL: "journal-voucher"}
 PREFIXES = {SALES_ORDER: mapping.SALES_ORDER, SALES_INVOICE: mapping.SALES_INVOICE,
-            SALES_RECEIPT: mapping.SALES_RECEIPT, SALES_RETURN: mapping.SALES_RETURN}
+            SALES_RECEIPT: mapping.SALES_RECEIPT, SALES_RETURN: mapping.SALES_RETURN,
+            FEES_JOURNAL: mapping.JOURNAL_VOUCHER}
 #: the fragment of Accurate's duplicate-number refusal for transactions (not item codes)
 DUPLICATE_NUMBER = "dengan No"
 ADOPT_FIELDS = ("id", "number", "totalAmount")

@@ -42,6 +42,7 @@ from .documents import (
     post_document,
     save_document,
 )
+from .posting import FEES_JOURNAL
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,9 @@ def post_payout_receipt(ctx: JobContext, order: Order, invoice: Posted,
                    reason="cancelled: the marketplace pays nothing for it")
         return None
     plan = payout.plan_payout(order, returned_amount(ctx, order))
+    if plan.released < 0 and plan.outstanding == 0 and order.books.refunds:
+        # the platform states the refund and still charges fees: they stay expenses
+        return _post_fees_journal(ctx, order, plan)
     if plan.released <= 0:
         ctx.record(RecordKind.ORDER, order.order_number, SALES_RECEIPT,
                    RecordStatus.NEEDS_OPERATOR if plan.released < 0 else RecordStatus.SKIPPED,
@@ -154,6 +158,19 @@ def post_payout_receipt(ctx: JobContext, order: Order, invoice: Posted,
                received=booked_payout(plan.released, plan.expected, plan.released_at,
                                       posted.number),
                reason=f"payout {plan.released} into {numbers[AccountRole.MARKETPLACE_BALANCE]}")
+    return posted
+
+
+def _post_fees_journal(ctx: JobContext, order: Order, plan: payout.Payout) -> Posted:
+    """Book fees the marketplace kept on a fully refunded order: expenses, out of the balance."""
+    numbers = _numbers(ctx, order, plan)
+    posted = post_document(ctx, accurate(ctx), order, FEES_JOURNAL,
+                           lambda: payout.fees_journal_body(order, plan, numbers))
+    ctx.record(RecordKind.ORDER, order.order_number, PAYOUT_RECORD, RecordStatus.SUCCEEDED,
+               received=booked_payout(plan.released, plan.expected, plan.released_at,
+                                      posted.number),
+               reason=f"fees {-plan.released} kept after the refund, taken from "
+                      f"{numbers[AccountRole.MARKETPLACE_BALANCE]}")
     return posted
 
 

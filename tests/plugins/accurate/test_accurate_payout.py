@@ -219,3 +219,26 @@ def test_a_mistyped_receipt_mode_is_a_config_error_with_its_fix(emulator, db, pa
     with pytest.raises(ConfigError, match="receipt_mode="):
         run(payout_ctxs, SI, priced(new_order))
     assert emulator.documents(db, "sales_order") == []  # refused before anything is posted
+
+
+def test_fees_kept_after_a_full_refund_are_expenses_out_of_the_balance(
+        emulator, db, payout_ctxs, new_order) -> None:
+    order = priced(new_order, fees=FEES[:1])  # commission 6000 kept by the marketplace
+    run(payout_ctxs, SI, order)
+    refunded = order.model_copy(update={"state": OrderState.RETURNED, "money": order.money
+                                        .model_copy(update={"refunds": (
+                                            Refund(amount=order.invoice_amount),)})})
+    before = emulator.balances(db)
+    run(payout_ctxs, RETURN, refunded)
+    run(payout_ctxs, RETURN, refunded)  # exactly once
+    [rt] = emulator.documents(db, "sales_return")
+    assert Decimal(str(rt["totalAmount"])) == order.invoice_amount
+    assert emulator.documents(db, "sales_receipt") == []
+    [jv] = emulator.documents(db, "journal_voucher")
+    assert jv["number"] == "JV.2611AAA001"
+    after = emulator.balances(db)
+    moved = {no: after.get(no, Decimal(0)) - before.get(no, Decimal(0))
+             for no in (BALANCE, COMMISSION, "1103")}
+    assert moved == {BALANCE: -6000, COMMISSION: 6000, "1103": -order.invoice_amount}
+    record = payout_ctxs.records[(RecordKind.ORDER, order.order_number, "payout")]
+    assert record.received["amount"] == "-6000"
