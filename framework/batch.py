@@ -118,5 +118,5 @@ def batch_handler(batch_size: int = DEFAULT_BATCH
 
 
 def batch_size(handler: object) -> int:
-    """Return how many jobs ``handler`` takes at once (1 for a plain handler)."""
-    return int(getattr(handler, "batch_size", 1) or 1)
+    """Return how many jobs batch handler ``handler`` takes at once; 0 for a plain handler."""
+    return handler.batch_size if isinstance(handler, BatchHandler) else 0

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pluggy
 
-from .catalogue import PUSH_PRODUCTS, push_products
+from .catalogue import PUSH_PRODUCTS, push_product_batch
 from .checks import CheckContext, Problem
 from .jobs import JobHandler
 from .preflight import generic_problems
@@ -22,7 +22,7 @@ hookimpl = pluggy.HookimplMarker("jembatan")
 @hookimpl
 def register_job_handlers(register: Callable[[str, JobHandler], None]) -> None:
     """Register product push and store stock update."""
-    register(PUSH_PRODUCTS, push_products)
+    register(PUSH_PRODUCTS, push_product_batch)
     register(SET_STORE_STOCK, set_store_stock)
 
 

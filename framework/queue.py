@@ -139,16 +139,16 @@ def claim(session: Session, worker_id: str, lease_seconds: float,  # noqa: PLR09
 
 def claim_batch(  # noqa: PLR0913 - the knobs of one claim
     session: Session, worker_id: str, lease_seconds: float, *,
-    batch_size: Callable[[str], int] = lambda _kind: 1, prefetch: int = 1, share: int = 1,
+    batch_size: Callable[[str], int] = lambda _kind: 0, prefetch: int = 1, share: int = 1,
     release_expired: bool = True, link_ids: Iterable[str] | None = None,
 ) -> list[Job]:
     """Lease the next runnable jobs to ``worker_id``: a batch, or a few plain jobs.
 
     The oldest runnable job whose lane is not full decides: if its kind takes batches
-    (``batch_size(kind) > 1``), the batch is every runnable job of its link, kind and lane, up
-    to that size; otherwise up to ``prefetch`` runnable jobs of plain kinds, run one after
-    another by the caller, and no more than a ``share``-th of those runnable (so the other
-    threads of the caller get their part of a shallow queue). Rows are locked ``FOR UPDATE
+    (``batch_size(kind) >= 1``; 0 is a plain handler), the batch is every runnable job of
+    its link, kind and lane, up to that size; otherwise up to ``prefetch`` runnable jobs of
+    plain kinds, run one after another by the caller, and no more than a ``share``-th of
+    those runnable (so the other threads of the caller get their part of a shallow queue). Rows are locked ``FOR UPDATE
     SKIP LOCKED`` on PostgreSQL; the caller commits. Returned jobs are detached, status
     running, attempts counted. With ``link_ids``, only those links' jobs are considered (a
     command run for one link touches only its jobs).
@@ -165,7 +165,7 @@ def claim_batch(  # noqa: PLR0913 - the knobs of one claim
         return []
     first = rows[0]
     size = batch_size(first.kind)
-    if size > 1:
+    if size >= 1:
         group = [job for job in rows if _same_batch(job, first)][:size]
         if len(group) < size:
             group += session.scalars(
@@ -173,7 +173,7 @@ def claim_batch(  # noqa: PLR0913 - the knobs of one claim
                                      _lane_is(first.lane), Job.id.not_in([j.id for j in group]))
                 .limit(size - len(group))).all()
     else:
-        plain = [job for job in rows if batch_size(job.kind) <= 1]
+        plain = [job for job in rows if batch_size(job.kind) == 0]
         group = plain[:min(prefetch, -(-len(plain) // share))]
     return _lease(session, group, worker_id, now + timedelta(seconds=lease_seconds))
 

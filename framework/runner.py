@@ -284,7 +284,7 @@ class Runner:
             self._held.update(job.id for job in jobs)
         try:
             handler = self.handlers.get(jobs[0].kind)
-            if handler is not None and batch_size(handler) > 1:
+            if batch_size(handler) >= 1:
                 return self._settle(list(zip(jobs, self._attempt_batch(
                     handler, jobs, links[jobs[0].link_id]), strict=True)))
             return self._run_plain(jobs, links)
