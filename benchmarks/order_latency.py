@@ -17,9 +17,8 @@ import statistics
 import sys
 import time
 
-import httpx
-
 import _bench
+import httpx
 
 LATENCY = 0.05
 SKUS = 10
