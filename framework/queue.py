@@ -148,10 +148,10 @@ def claim_batch(  # noqa: PLR0913 - the knobs of one claim
     (``batch_size(kind) >= 1``; 0 is a plain handler), the batch is every runnable job of
     its link, kind and lane, up to that size; otherwise up to ``prefetch`` runnable jobs of
     plain kinds, run one after another by the caller, and no more than a ``share``-th of
-    those runnable (so the other threads of the caller get their part of a shallow queue). Rows are locked ``FOR UPDATE
-    SKIP LOCKED`` on PostgreSQL; the caller commits. Returned jobs are detached, status
-    running, attempts counted. With ``link_ids``, only those links' jobs are considered (a
-    command run for one link touches only its jobs).
+    those runnable (so the other threads of the caller get their part of a shallow queue).
+    Rows are locked ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; the caller commits. Returned
+    jobs are detached, status running, attempts counted. With ``link_ids``, only those
+    links' jobs are considered (a command run for one link touches only its jobs).
     """
     if release_expired:
         release_expired_leases(session)
