@@ -228,9 +228,10 @@ def wait_for_documents(server: Accurate, expected: int, started: float,
     return time.perf_counter() - started
 
 
-def bulk_bound(documents_per_database: list[int]) -> float:
-    """Seconds Accurate's limits allow at best: ceil(N/100) calls per database at 8/s."""
-    return max(math.ceil(n / BULK) / PER_SECOND for n in documents_per_database)
+def bulk_bound(orders_per_database: list[int], kinds: int = 3) -> float:
+    """Seconds Accurate's limits allow at best: per database, ceil(orders/100) bulk calls for
+    each kind of document (sales order, invoice, receipt) at 8/s, databases in parallel."""
+    return max(kinds * math.ceil(n / BULK) / PER_SECOND for n in orders_per_database)
 
 
 def summary(server: Accurate) -> dict[str, Any]:
