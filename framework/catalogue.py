@@ -34,8 +34,9 @@ ITEM = ITEM_BINDING
 class ProductSyncPlan:
     """What a product sync will do, before it does it."""
 
-    jobs: list[JobRequest] = field(default_factory=list)
+    jobs: list[JobRequest] = field(default_factory=list)  # empty when streamed (``on_job``)
     to_push: int = 0
+    skus_to_push: list[str] = field(default_factory=list)  # codes only, even when streamed
     already_there: list[str] = field(default_factory=list)
     pending_action: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
@@ -45,11 +46,14 @@ def plan_product_sync(  # noqa: PLR0913 - the two sides, what is done, and the o
     commerce: CommerceConnector, accounting: AccountingConnector,
     bindings: Iterable[WarehouseBinding], pushed: set[str], *,
     include_pending: bool = False, on_product: Callable[[], None] | None = None,
+    on_job: Callable[[JobRequest], None] | None = None,
 ) -> ProductSyncPlan:
     """Work out the ``core.push_products`` jobs for every bound warehouse.
 
     Holds no database session: it talks to both platforms for a while (see ``pushed_skus``
-    for the SKUs already pushed, read beforehand).
+    for the SKUs already pushed, read beforehand). With ``on_job`` each job is handed over
+    as soon as its 100 products are known and not kept in ``plan.jobs``, so a sync's memory
+    stays flat however many SKUs the store has (the counts are still kept).
     """
     plan = ProductSyncPlan()
     pushed = set(pushed)
@@ -67,8 +71,13 @@ def plan_product_sync(  # noqa: PLR0913 - the two sides, what is done, and the o
         fresh = [product for product in batch if product.sku not in existing]
         pushed.update(product.sku for product in batch)
         if fresh:
-            plan.jobs.append(_push_job(bindings[0], fresh))
+            job = _push_job(bindings[0], fresh)
+            if on_job is None:
+                plan.jobs.append(job)
+            else:
+                on_job(job)  # queued now: the plan keeps counts, not payloads
             plan.to_push += len(fresh)
+            plan.skus_to_push.extend(product.sku for product in fresh)
     return plan
 
 

@@ -22,7 +22,7 @@ from .configuration import (
 )
 from .domain import Account, Product, Warehouse
 from .errors import ConfigError
-from .jobs import AccountRole
+from .jobs import AccountRole, JobRequest
 from .links import build_accounting, build_commerce, get_link, link_info
 from .models import DocumentBindingRow
 from .queue import enqueue
@@ -126,10 +126,15 @@ def account_choices(app: App, link_id: str) -> AccountChoices:
     return AccountChoices(accounts, mapped)
 
 
-def prepare_product_sync(app: App, link_id: str, store_warehouse: str | None = None, *,
+def prepare_product_sync(app: App, link_id: str, store_warehouse: str | None = None, *,  # noqa: PLR0913
                          include_pending: bool = False,
-                         on_product: Callable[[], None] | None = None) -> ProductSyncPlan:
-    """Work out what a product sync would push, without queuing anything (the preview)."""
+                         on_product: Callable[[], None] | None = None,
+                         stream: bool = False) -> ProductSyncPlan:
+    """Work out what a product sync would push, without queuing anything (the preview).
+
+    With ``stream`` each job is queued (its own short transaction) as soon as it is planned
+    instead of being kept in the plan: the sync's memory stays flat at any catalogue size.
+    """
     with app.session() as session:
         link = get_link(session, link_id)
         bindings = bindings_to_operate(session, link, store_warehouse)
@@ -138,7 +143,15 @@ def prepare_product_sync(app: App, link_id: str, store_warehouse: str | None = N
         pushed = pushed_skus(session, link_id)
     with build_commerce(app, link) as commerce, build_accounting(app, link) as books:
         return plan_product_sync(commerce, books, bindings, pushed,
-                                 include_pending=include_pending, on_product=on_product)
+                                 include_pending=include_pending, on_product=on_product,
+                                 on_job=_queue_now(app, link_id) if stream else None)
+
+
+def _queue_now(app: App, link_id: str) -> Callable[[JobRequest], None]:
+    def queue(job: JobRequest) -> None:
+        with app.session() as session:
+            enqueue(session, link_id, job)
+    return queue
 
 
 def queue_product_sync(app: App, link_id: str, plan: ProductSyncPlan) -> int:

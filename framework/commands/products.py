@@ -6,7 +6,7 @@ import click
 
 from ..catalogue import pushed_skus
 from ..console import plural, print_table, progress, working
-from ..operations import prepare_product_sync, product_information, queue_product_sync
+from ..operations import prepare_product_sync, product_information
 from ..runner import Runner
 
 
@@ -31,8 +31,8 @@ def sync(app, link_id, store_warehouse, include_pending) -> None:
     """
     with progress("reading store products") as advance:
         plan = prepare_product_sync(app, link_id, store_warehouse,
-                                    include_pending=include_pending, on_product=advance)
-    queue_product_sync(app, link_id, plan)
+                                    include_pending=include_pending, on_product=advance,
+                                    stream=True)  # jobs queued as planned: flat memory
     click.echo(f"{plural(plan.to_push, 'item')} to push, {len(plan.already_there)} already in "
                f"Accurate, {len(plan.pending_action)} held back (pending action in the store), "
                f"{len(plan.rejected)} incomplete")
@@ -42,8 +42,8 @@ def sync(app, link_id, store_warehouse, include_pending) -> None:
         click.echo(f"  held back: {', '.join(plan.pending_action[:5])}"
                    f"{' …' if len(plan.pending_action) > 5 else ''} (resolve the pending "
                    "action in the store, or sync with --include-pending)")
-    if plan.jobs:
-        skus = sorted({product["sku"] for job in plan.jobs for product in job.payload["products"]})
+    if plan.to_push:
+        skus = sorted(set(plan.skus_to_push))
         with working(f"pushing items of {link_id} to Accurate", total=len(skus),
                      done=lambda: len(_created(app, link_id, skus))):
             Runner(app, link_ids=[link_id]).run_burst()
