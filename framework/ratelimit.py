@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 WINDOW = timedelta(seconds=1)
 #: how long after leaving us a request has surely reached the platform's rate counter
-ARRIVAL_GUARD = timedelta(seconds=0.025)
+ARRIVAL_GUARD = timedelta(seconds=0.05)
 #: the longest a permit counts at all, renewed or not (a request longer than this is hung)
 PERMIT_TTL = timedelta(seconds=60)
 #: a held permit's lease: renewed every third of it while held; a killed process's permits
