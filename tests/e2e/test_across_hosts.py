@@ -224,10 +224,11 @@ def test_workers_in_two_namespaces_share_the_limits_and_post_each_document_once(
             to_pg.close()
             to_accurate.close()
     assert statuses == {JobStatus.SUCCEEDED: 600}
-    for n in (1, 2):  # every namespace reached both servers over its own veth
-        peer = f"10.231.{n}.2"
-        assert to_pg.accepted[peer] > 0 and to_accurate.accepted[peer] > 0, (
-            peer, to_pg.accepted, to_accurate.accepted)
+    # Every namespace reached PostgreSQL over its own veth; Accurate was reached only through
+    # the forwarders (which namespace's workers claimed the batches is up to the scheduler).
+    assert {peer for peer in to_pg.accepted} == {"10.231.1.2", "10.231.2.2"}, to_pg.accepted
+    assert set(to_accurate.accepted) <= {"10.231.1.2", "10.231.2.2"}, to_accurate.accepted
+    assert sum(to_accurate.accepted.values()) > 0
     snapshot = emulator.meter.snapshot()
     for db in databases:
         token = emulator.api_token_for(db)
