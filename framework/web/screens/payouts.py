@@ -59,7 +59,12 @@ def import_settlement(page: Page) -> Response:
     """Book or correct payout receipts from an uploaded settlement CSV."""
     link = page.link(page.request.path_params["link_id"])
     upload = page.form.get("file")
-    raw = upload.file.read(MAX_UPLOAD + 1) if hasattr(upload, "file") else b""
+    raw = b""
+    if hasattr(upload, "file"):
+        try:
+            raw = upload.file.read(MAX_UPLOAD + 1)
+        finally:
+            upload.file.close()  # the spooled temporary file would otherwise stay open
     if not raw or len(raw) > MAX_UPLOAD:
         raise ConfigError(page.t("Choose a settlement CSV file (at most 5 MB)."),
                           fix=page.t("export it from the marketplace's settlement page"))
