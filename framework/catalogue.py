@@ -23,9 +23,10 @@ from .connectors import AccountingConnector, CommerceConnector
 from .domain import Product, Rejected, StockLevel
 from .errors import IntegrationError, PermanentError
 from .jobs import ITEM_BINDING, JobContext, JobRequest, RecordKind, RecordStatus
-from .models import DocumentBindingRow, WarehouseBinding
+from .models import DocumentBindingRow, Job, WarehouseBinding
 
 PUSH_PRODUCTS = "core.push_products"
+REREAD = "reread"  # payload flag: rebuild the products from the store (set by a re-push)
 BATCH_SIZE = 100
 ITEM = ITEM_BINDING
 
@@ -92,16 +93,24 @@ def _candidates(  # noqa: PLR0913 - a filter over the stream with its bookkeepin
         if isinstance(product, Rejected):
             plan.rejected.append(product)
             continue
-        # Opening stock in every bound warehouse that holds the SKU, not the first only.
-        held = [StockLevel(sku=product.sku, warehouse_id=warehouse, quantity=max(0, stock[
-            product.sku])) for warehouse, stock in stocks.items() if product.sku in stock]
+        held = _held(product.sku, stocks)
         if not held or product.sku in pushed:
             continue
         if product.pending_action and not include_pending:
             plan.pending_action.append(product.sku)
         else:
-            yield product.model_copy(update={"available": held[0].quantity,
-                                             "opening": tuple(held)})
+            yield _with_opening(product, held)
+
+
+def _held(sku: str, stocks: dict[str, dict[str, int]]) -> list[StockLevel]:
+    # Opening stock in every bound warehouse that holds the SKU, not the first only.
+    return [StockLevel(sku=sku, warehouse_id=warehouse, quantity=max(0, stock[sku]))
+            for warehouse, stock in stocks.items() if sku in stock]
+
+
+def _with_opening(product: Product, held: list[StockLevel]) -> Product:
+    return product.model_copy(update={"available": held[0].quantity if held else 0,
+                                      "opening": tuple(held)})
 
 
 def _batches(products: Iterable[Product], size: int) -> Iterator[list[Product]]:
@@ -148,12 +157,57 @@ def _with_accounting_warehouses(ctx: JobContext, product: Product) -> Product:
     return product.model_copy(update={"opening": opening})
 
 
+def mark_for_reread(job: Job) -> None:
+    """Make a queued ``core.push_products`` job rebuild its products from the store.
+
+    ``repush`` calls it: the operator fixed the cause (in the store or in a binding), so the
+    item is sent with the store's current name, price and stock, not the queued copy.
+    """
+    if job.kind == PUSH_PRODUCTS:
+        job.payload = {**(job.payload or {}), REREAD: True}
+
+
+def _reread(ctx: JobContext, queued: list[Product]) -> tuple[list[Product], list[str]]:
+    """Return the queued products as the store has them now, and why the others are not sent.
+
+    The opening stock is read again in the store warehouses the job was planned for.
+    """
+    store = ctx.commerce()
+    current = store.get_products([product.sku for product in queued])
+    warehouses = {level.warehouse_id for product in queued for level in product.opening}
+    if not warehouses and ctx.payload.get("store_warehouse_id") is not None:
+        warehouses = {str(ctx.payload["store_warehouse_id"])}
+    wanted = {product.sku for product in queued}
+    stocks = {warehouse: {level.sku: level.quantity for level in store.read_stock(warehouse)
+                          if level.sku in wanted} for warehouse in sorted(warehouses)}
+    fresh: list[Product] = []
+    failures: list[str] = []
+    for product in queued:
+        now = current.get(product.sku)
+        if now is None:
+            reason = f"{product.sku}: no longer in the store; nothing was sent"
+        elif isinstance(now, Rejected):
+            reason = f"{product.sku}: {now.reason}"
+        else:
+            fresh.append(_with_opening(now, _held(product.sku, stocks)))
+            continue
+        failures.append(reason)
+        ctx.record(RecordKind.PRODUCT, product.sku, ITEM, RecordStatus.FAILED, reason=reason)
+    return fresh, failures
+
+
 def push_products(ctx: JobContext) -> None:
-    """Job handler: create the payload's items in the accounting system, once each."""
+    """Job handler: create the payload's items in the accounting system, once each.
+
+    A re-pushed job (``mark_for_reread``) sends each product as the store has it now.
+    """
     products = [Product.model_validate(raw) for raw in ctx.payload["products"]]
     todo = [product for product in products if ctx.binding(ITEM, product.sku) is None]
     if not todo:
         return
+    failures: list[str] = []
+    if ctx.payload.get(REREAD):
+        todo, failures = _reread(ctx, todo)
     try:
         warehouse = _warehouse(ctx)
     except IntegrationError as error:  # unbound since it was queued: re-push once bound
@@ -168,9 +222,8 @@ def push_products(ctx: JobContext) -> None:
             ctx.record(RecordKind.PRODUCT, product.sku, ITEM, RecordStatus.FAILED,
                        reason=str(error))
         raise
-    results = ctx.accounting().create_items(todo, warehouse)
+    results = ctx.accounting().create_items(todo, warehouse) if todo else []
     sent = {product.sku: product.model_dump(mode="json") for product in todo}
-    failures = []
     for result in results:
         if result.ok:
             ctx.bind(ITEM, result.sku, result.accounting_id, result.sku)
@@ -182,7 +235,7 @@ def push_products(ctx: JobContext) -> None:
             ctx.record(RecordKind.PRODUCT, result.sku, ITEM, RecordStatus.FAILED,
                        sent=sent.get(result.sku), reason=result.message)
     if failures:
-        raise PermanentError(f"{len(failures)} of {len(todo)} products were refused: "
+        raise PermanentError(f"{len(failures)} of {len(products)} products were refused: "
                              + "; ".join(failures[:3]),
                              fix="correct them in the store, then `jembatan repush`")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, ContextManager, Protocol
@@ -129,6 +129,30 @@ class CommerceConnector(Connector):
 
         Variants with incomplete data are yielded as ``Rejected`` (reported, never sent).
         """
+
+    def get_products(self, skus: Iterable[str]) -> dict[str, Product | Rejected]:
+        """Return the store's current master product of each SKU it still has, keyed by SKU.
+
+        Optional: a re-pushed product is rebuilt from this, not from what was queued. The
+        default streams ``iter_products`` and stops once every SKU is found; a platform that
+        can look SKUs up directly overrides it. A SKU the store no longer has is absent; one
+        with incomplete data is its ``Rejected``.
+        """
+        wanted = set(skus)
+        found: dict[str, Product | Rejected] = {}
+        stream = self.iter_products()
+        try:
+            for product in stream:
+                sku = product.sku if isinstance(product, Product) else product.ref
+                if sku in wanted:
+                    found[sku] = product
+                    if len(found) == len(wanted):
+                        break
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()  # stopped early: release the platform's paging now
+        return found
 
     @abstractmethod
     def list_warehouses(self) -> list[Warehouse]:

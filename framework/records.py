@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import queue
+from .catalogue import mark_for_reread
 from .errors import ConfigError
 from .jobs import RecordKind, RecordStatus
 from .models import Job, OrderRecord, PushRecord, utcnow
@@ -99,7 +100,8 @@ def repush(session: Session, record_id: int) -> Job:
     """Queue the job behind a push record again (after an operator fixed the cause).
 
     The job runs on the current state: an order job gets the order as last read from the
-    store, and handlers resolve bindings and quantities when they run.
+    store, a product job reads its products from the store again, and handlers resolve
+    bindings and quantities when they run.
 
     Raises:
         ConfigError: there is no such record, or it has no job to run again.
@@ -115,6 +117,7 @@ def repush(session: Session, record_id: int) -> Job:
             fix="fix the record at its source; the next sync picks it up")
     job = queue.requeue(session, record.job_id)
     _refresh_order(session, job)
+    mark_for_reread(job)  # a product job rebuilds its items from the store's current data
     # Every failed record of that job is now on its way again, not only the one asked for.
     session.execute(
         update(PushRecord)

@@ -139,3 +139,52 @@ def test_a_product_push_uses_the_binding_of_when_it_runs(app):
         session.query(WarehouseBinding).update({"accounting_warehouse": "Utama"})
     Runner(app).run_burst()
     assert book("shop").stock == {("Utama", "TOPI"): 7}
+
+
+def test_a_re_pushed_product_is_rebuilt_from_the_store_and_never_sent_twice(app):
+    create_mem_link(app, "shop")
+    shop("shop").products.extend([Product(sku="TOPI", name="Topi", price=Decimal(5)),
+                                  Product(sku="SYAL", name="Syal", price=Decimal(8)),
+                                  Product(sku="SABUK", name="Sabuk", price=Decimal(9))])
+    for sku in ("TOPI", "SYAL", "SABUK"):
+        shop("shop").stock[("WH1", sku)] = 7
+    with app.session() as session:
+        session.add(WarehouseBinding(link_id="shop", store_warehouse_id="WH1",
+                                     accounting_warehouse="Utama"))
+    with app.session() as session:
+        link = get_link(session, "shop")
+        bindings = list(session.scalars(select(WarehouseBinding)))
+        session.expunge_all()
+    with build_commerce(app, link) as store, build_accounting(app, link) as books:
+        plan = plan_product_sync(store, books, bindings, set())
+    with app.session() as session:
+        for job in plan.jobs:
+            enqueue(session, "shop", job)
+        session.query(WarehouseBinding).delete()  # unbound before it runs: the push fails
+    Runner(app).run_burst()
+    assert book("shop").items == {}
+    # The seller edits TOPI, sells SYAL out of the store's catalogue, and SABUK's item is made
+    # in Accurate by hand; then the operator binds the warehouse again and re-pushes.
+    products = shop("shop").products
+    products[:] = [p for p in products if p.sku not in ("TOPI", "SYAL")]
+    products.append(Product(sku="TOPI", name="Topi Rajut", price=Decimal("12.5")))
+    shop("shop").stock[("WH1", "TOPI")] = 4
+    book("shop").items["SABUK"] = Product(sku="SABUK", name="Sabuk (manual)", price=Decimal(9))
+    with app.session() as session:
+        session.add(WarehouseBinding(link_id="shop", store_warehouse_id="WH1",
+                                     accounting_warehouse="Utama"))
+        record = session.scalars(select(PushRecord).where(PushRecord.ref == "TOPI")).one()
+        repush(session, record.id)
+    Runner(app).run_burst()
+    items = book("shop").items
+    assert (items["TOPI"].name, items["TOPI"].price) == ("Topi Rajut", Decimal("12.5"))
+    assert book("shop").stock[("Utama", "TOPI")] == 4
+    assert items["SABUK"].name == "Sabuk (manual)"  # adopted, not sent again
+    assert "SYAL" not in items
+    with app.session() as session:
+        status = {r.ref: (r.status, r.reason) for r in session.scalars(select(PushRecord))}
+        assert pushed_skus(session, "shop") == {"TOPI", "SABUK"}
+    assert status["TOPI"][0] is RecordStatus.SUCCEEDED
+    assert status["SABUK"][0] is RecordStatus.SUCCEEDED
+    assert status["SYAL"] == (RecordStatus.FAILED,
+                              "SYAL: no longer in the store; nothing was sent")

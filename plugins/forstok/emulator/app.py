@@ -25,7 +25,7 @@ from framework.webhooks import sign_hex
 from .. import assumptions as contract
 from . import catalogue
 from .api import SellerApi, refusal
-from .state import EmulatedOrder, ForstokState
+from .state import EmulatedOrder, ForstokState, money
 
 
 class EmulatorClock:
@@ -131,6 +131,15 @@ class ForstokEmulator(Emulator):
         """
         with self.lock:
             return self.store.add_product(name, variants)
+
+    def update_product(self, sku: str, name: str | None = None, price: Any = None) -> None:
+        """Rename a variant or change its price, as the seller would edit it in Forstok."""
+        with self.lock:
+            variant = self.store.variants[str(sku)]
+            if name is not None:
+                variant.name = str(name)
+            if price is not None:
+                variant.price = money(price)
 
     def create_order(self, shop_id: int, warehouse_id: int,  # noqa: PLR0913 - an order's parts
                      lines: list[tuple[Any, ...]], status: str = "pending",
@@ -257,7 +266,7 @@ class ForstokEmulator(Emulator):
 
 _ACTIONS = ("add_shop", "add_warehouse", "add_product", "create_order", "advance_order",
             "set_webhook", "flush_webhooks", "stock", "seed_catalogue", "orders", "products",
-            "corrupt_order", "advance_clock", "amounts_as_strings")
+            "corrupt_order", "advance_clock", "amounts_as_strings", "update_product")
 
 
 def _coerce(arguments: dict[str, Any]) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from .state import EmulatorError, GineeStore, iso, parse_time
 CONTROL_ACTIONS = (
     "add_shop", "add_warehouse", "add_product", "create_order", "advance_order",
     "progress_orders", "tamper_order", "set_webhook", "flush_webhooks", "stock",
-    "seed_catalogue", "orders", "products", "credentials", "advance_clock",
+    "seed_catalogue", "orders", "products", "credentials", "advance_clock", "update_product",
 )
 #: the envelope's ``pricingStrategy``: every call is free at present [D].
 PRICING_STRATEGY = "FREE"
@@ -195,6 +195,11 @@ class GineeEmulator(Emulator):
         """Add a master product (see ``GineeStore.add_product``); return its id."""
         with self.lock:
             return self.store.add_product(name, variants)
+
+    def update_product(self, sku: str, name: str | None = None, price: Any = None) -> None:
+        """Rename a SKU's master product or change its selling price (a seller's edit)."""
+        with self.lock:
+            self.store.update_product(sku, name, None if price is None else Decimal(str(price)))
 
     def seed_example(self) -> None:
         """Two shops, two warehouses and 30 SKUs of products with variants."""

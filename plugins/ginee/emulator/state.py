@@ -178,6 +178,16 @@ class GineeStore:
             "createDatetime": stamp, "updateDatetime": stamp}
         return product_id
 
+    def update_product(self, sku: str, name: str | None, price: Decimal | None) -> None:
+        """Rename the master product of ``sku`` and/or set the variant's selling price."""
+        brief = self.variation_of_sku[sku]
+        product = self.masters[self.product_of_sku[sku]]
+        if name is not None:
+            product["name"] = name
+        if price is not None:
+            self.prices[brief["id"]] = price
+        product["updateDatetime"] = iso(self.now())
+
     def _add_variation(self, variant: dict[str, Any]) -> dict[str, Any]:
         options = variant.get("options") or ([variant["option"]] if variant.get("option") else [])
         brief = {"id": self._next("MV"), "sku": variant["sku"], "optionValues": list(options),
