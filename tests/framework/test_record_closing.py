@@ -118,13 +118,11 @@ def test_a_re_pushed_order_is_sent_as_the_store_has_it_now(app):
     assert [d["body"] for d in book("shop").documents.values()] == [{"sku": "KAOS-M"}]
 
 
-def test_a_product_push_uses_the_binding_of_when_it_runs(app):
-    create_mem_link(app, "shop")
-    shop("shop").products.append(Product(sku="TOPI", name="Topi", price=Decimal(5)))
-    shop("shop").stock[("WH1", "TOPI")] = 7
+def queue_product_sync(app, accounting_warehouse: str) -> None:
+    """Bind WH1 to ``accounting_warehouse``, plan the product sync and queue its jobs."""
     with app.session() as session:
         session.add(WarehouseBinding(link_id="shop", store_warehouse_id="WH1",
-                                     accounting_warehouse="Gudang Salah"))
+                                     accounting_warehouse=accounting_warehouse))
     with app.session() as session:
         link = get_link(session, "shop")
         bindings = list(session.scalars(select(WarehouseBinding)))
@@ -135,6 +133,14 @@ def test_a_product_push_uses_the_binding_of_when_it_runs(app):
     with app.session() as session:
         for job in plan.jobs:
             enqueue(session, "shop", job)
+
+
+def test_a_product_push_uses_the_binding_of_when_it_runs(app):
+    create_mem_link(app, "shop")
+    shop("shop").products.append(Product(sku="TOPI", name="Topi", price=Decimal(5)))
+    shop("shop").stock[("WH1", "TOPI")] = 7
+    queue_product_sync(app, "Gudang Salah")
+    with app.session() as session:
         # The operator sees the wrong warehouse and binds the right one before it runs.
         session.query(WarehouseBinding).update({"accounting_warehouse": "Utama"})
     Runner(app).run_burst()
@@ -148,18 +154,8 @@ def test_a_re_pushed_product_is_rebuilt_from_the_store_and_never_sent_twice(app)
                                   Product(sku="SABUK", name="Sabuk", price=Decimal(9))])
     for sku in ("TOPI", "SYAL", "SABUK"):
         shop("shop").stock[("WH1", sku)] = 7
+    queue_product_sync(app, "Utama")
     with app.session() as session:
-        session.add(WarehouseBinding(link_id="shop", store_warehouse_id="WH1",
-                                     accounting_warehouse="Utama"))
-    with app.session() as session:
-        link = get_link(session, "shop")
-        bindings = list(session.scalars(select(WarehouseBinding)))
-        session.expunge_all()
-    with build_commerce(app, link) as store, build_accounting(app, link) as books:
-        plan = plan_product_sync(store, books, bindings, set())
-    with app.session() as session:
-        for job in plan.jobs:
-            enqueue(session, "shop", job)
         session.query(WarehouseBinding).delete()  # unbound before it runs: the push fails
     Runner(app).run_burst()
     assert book("shop").items == {}
