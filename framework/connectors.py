@@ -51,6 +51,9 @@ class LinkContext:
         gate: request admission shared across workers; wrap every HTTP call in
             ``gate.permit(lane)``.
         integrated_at: when the link went live; orders created before it are not sent.
+        load_credentials: re-read the link's stored, decrypted credentials; another link
+            connected from the same OAuth grant may have rotated them since this context was
+            built. ``None`` when nothing is stored (a probe, a test).
     """
 
     link_id: str
@@ -59,6 +62,7 @@ class LinkContext:
     save_credentials: Callable[[Mapping[str, Any]], None] = field(default=lambda _c: None)
     gate: RequestGate = field(default_factory=OpenGate)
     integrated_at: datetime | None = None
+    load_credentials: Callable[[], Mapping[str, Any]] | None = None
 
 
 class Connector(ABC):
@@ -73,6 +77,11 @@ class Connector(ABC):
     #: credentials the connector obtains and saves itself (tokens, sessions, hosts); dropped
     #: when the operator replaces a secret, so the next call obtains fresh ones.
     derived_credentials: ClassVar[tuple[str, ...]] = ()
+    #: credentials of one OAuth grant that several links may hold (one per database opened
+    #: with it), e.g. ``("refresh_token", "access_token")``. The first names the grant (a
+    #: rotating refresh token): when a link saves a new value of it, every other link on the
+    #: same platform that held the old value gets all of these fields too.
+    grant_credentials: ClassVar[tuple[str, ...]] = ()
     #: names of non-secret settings with their help text, e.g. ``{"base_url": "…"}``.
     setting_fields: ClassVar[Mapping[str, str]] = {}
     #: what each credential field is, for ``jembatan plugins --settings`` (help text only).

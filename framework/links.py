@@ -9,21 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .connectors import AccountingConnector, CommerceConnector, LinkContext
 from .errors import ConfigError
+from .grants import (
+    Side,
+    grant_fields,
+    lock_platform_links,
+    platform_of,
+    share_rotated_grant,
+    store_token,
+    stored_token,
+)
 from .jobs import Feature, LinkInfo
 from .models import Link, utcnow
 from .secrets import SecretBox
 
 if TYPE_CHECKING:
     from .app import App
-
-Side = Literal["commerce", "accounting"]
 
 
 def get_link(session: Session, link_id: str) -> Link:
@@ -50,15 +57,24 @@ def link_info(link: Link) -> LinkInfo:
 
 def _context(app: App, link: Link, side: Side) -> LinkContext:
     settings = link.commerce_settings if side == "commerce" else link.accounting_settings
-    token = link.commerce_credentials if side == "commerce" else link.accounting_credentials
     link_id = link.id
 
     def save_credentials(credentials: Mapping[str, Any]) -> None:
         save_link_credentials(app, link_id, side, credentials)
 
+    def load_credentials() -> Mapping[str, Any]:
+        return load_link_credentials(app, link_id, side)
+
     return LinkContext(link_id=link.id, settings=dict(settings or {}),
-                       credentials=app.secrets.decrypt(token), save_credentials=save_credentials,
-                       gate=app.gate, integrated_at=link.integrated_at)
+                       credentials=app.secrets.decrypt(stored_token(link, side)),
+                       save_credentials=save_credentials, gate=app.gate,
+                       integrated_at=link.integrated_at, load_credentials=load_credentials)
+
+
+def load_link_credentials(app: App, link_id: str, side: Side) -> dict[str, Any]:
+    """Return the decrypted credentials one side of a link holds now (freshly read)."""
+    with app.session() as session:
+        return app.secrets.decrypt(stored_token(get_link(session, link_id), side))
 
 
 def save_link_credentials(app: App, link_id: str, side: Side,
@@ -66,15 +82,22 @@ def save_link_credentials(app: App, link_id: str, side: Side,
     """Encrypt and store rotated credentials for one side of a link, in their own transaction.
 
     Committed at once: a refresh token a platform just handed out must survive even if the
-    job that caused the refresh fails afterwards.
+    job that caused the refresh fails afterwards. When the platform's connector declares
+    ``grant_credentials`` and the grant rotated, every other link that held the old grant
+    gets the new one in the same transaction (``framework.grants``).
     """
     token = app.secrets.encrypt(credentials)
     with app.session() as session:
         link = get_link(session, link_id)
-        if side == "commerce":
-            link.commerce_credentials = token
-        else:
-            link.accounting_credentials = token
+        fields = grant_fields(app, platform_of(link, side), side)
+        if not fields:
+            store_token(link, side, token)
+            return
+        others = [row for row in lock_platform_links(session, platform_of(link, side), side)
+                  if row.id != link_id]
+        before = app.secrets.decrypt(stored_token(link, side))  # re-read under the lock
+        store_token(link, side, token)
+        share_rotated_grant(app, others, side, fields, before, credentials)
 
 
 def commerce_context(app: App, link: Link) -> LinkContext:

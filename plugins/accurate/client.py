@@ -134,6 +134,9 @@ class AccurateClient(PlatformClient):
         retries: in-process attempts for transient failures.
         on_credentials: called with every credential set that changed (rotated refresh token,
             new session, new host); the connector persists it with ``save_credentials``.
+        reload_credentials: returns the link's stored credentials now; read before every
+            token refresh, because links opened from one grant share its single-use refresh
+            token and another one may have rotated it already.
     """
 
     provider = PROVIDER
@@ -142,11 +145,13 @@ class AccurateClient(PlatformClient):
         self, config: AccurateConfig, *, gate: RequestGate | None = None,
         transport: httpx.BaseTransport | None = None, retries: int = 3,
         on_credentials: Callable[[Mapping[str, Any]], None] | None = None,
+        reload_credentials: Callable[[], Mapping[str, Any]] | None = None,
     ) -> None:
         super().__init__(config.account_url, lane=f"accurate:{config.database_id or 'account'}",
                          gate=gate, transport=transport, retries=retries)
         self.config = config
         self.on_credentials = on_credentials or (lambda _credentials: None)
+        self.reload_credentials = reload_credentials
 
     def __enter__(self) -> AccurateClient:
         return self
@@ -176,11 +181,19 @@ class AccurateClient(PlatformClient):
             response = self.request("GET", f"/api/{name}.do", params=params,
                                     headers=self._account_headers())
             if self._token_expired(response):
-                self.refresh_access_token()
-                response = self.request("GET", f"/api/{name}.do", params=params,
-                                        headers=self._account_headers())
+                response = self._with_fresh_token(lambda: self.request(
+                    "GET", f"/api/{name}.do", params=params, headers=self._account_headers()))
             return parse(response)
         return self.call(once)
+
+    def _with_fresh_token(self, send: Callable[[], httpx.Response]) -> httpx.Response:
+        """Renew the access token and send again; refresh for real if the stored one expired."""
+        adopted = self.refresh_access_token()
+        response = send()
+        if adopted and self._token_expired(response):  # the other link's token expired too
+            self.refresh_access_token()
+            response = send()
+        return response
 
     def _token_expired(self, response: httpx.Response) -> bool:
         return (self.config.auth == OAUTH and response.status_code == 401
@@ -203,13 +216,42 @@ class AccurateClient(PlatformClient):
         self._update(access_token=tokens["access_token"], refresh_token=tokens["refresh_token"])
         return tokens
 
-    def refresh_access_token(self) -> None:
-        """Get a new access token; the refresh token rotates, so the new one is saved."""
+    def refresh_access_token(self) -> bool:
+        """Get a new access token; the refresh token rotates, so the new one is saved.
+
+        When the stored grant differs from the one in memory, another link of the same grant
+        (or another process) refreshed it already: its tokens are taken instead of spending a
+        refresh token that is no longer valid. The same check follows a refused refresh.
+
+        Returns:
+            True when the stored tokens were taken (no refresh was made).
+        """
+        if self._adopt_stored_grant():
+            return True
         log.info("refreshing the Accurate access token")
-        tokens = self.token_request({"grant_type": "refresh_token",
-                                     "refresh_token": self.config.refresh_token or ""})
+        try:
+            tokens = self.token_request({"grant_type": "refresh_token",
+                                         "refresh_token": self.config.refresh_token or ""})
+        except ProviderAPIError:
+            if self._adopt_stored_grant():  # rotated by someone else while we asked
+                return True
+            raise
         self._update(access_token=tokens["access_token"],
                      refresh_token=tokens.get("refresh_token", self.config.refresh_token))
+        return False
+
+    def _adopt_stored_grant(self) -> bool:
+        """Take the stored access and refresh token when they are newer than ours."""
+        if self.reload_credentials is None:
+            return False
+        stored = self.reload_credentials()
+        refresh, access = stored.get("refresh_token"), stored.get("access_token")
+        if not refresh or not access or refresh == self.config.refresh_token:
+            return False
+        log.info("the Accurate grant was refreshed by another link: taking its tokens")
+        self.config = self.config.with_updates(access_token=str(access),
+                                               refresh_token=str(refresh))
+        return True
 
     def list_databases(self) -> list[dict[str, Any]]:
         """Return the databases the OAuth user can open: ``[{id, alias, ...}]``."""
@@ -288,8 +330,8 @@ class AccurateClient(PlatformClient):
                 self.refresh_session()
                 response = self._send(method, path, params, body)
             elif self._token_expired(response):
-                self.refresh_access_token()
-                response = self._send(method, path, params, body)
+                response = self._with_fresh_token(
+                    lambda: self._send(method, path, params, body))
         return parse(response)
 
     def data(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,

@@ -42,6 +42,8 @@ class AccurateConnector(AccountingConnector):
         "api_token", "signature_secret", "client_id", "client_secret", "access_token",
         "refresh_token", "session", "host")
     derived_credentials: ClassVar[tuple[str, ...]] = ("access_token", "session", "host")
+    # one grant may open several databases (one link each); its refresh token is single-use
+    grant_credentials: ClassVar[tuple[str, ...]] = ("refresh_token", "access_token")
     connect_flow = AccurateConnectFlow()  # the console's OAuth / API-token forms
     setting_fields: ClassVar[Mapping[str, str]] = {
         "auth": "api_token or oauth",
@@ -71,11 +73,21 @@ class AccurateConnector(AccountingConnector):
         self._saved = dict(link.credentials)
         self.client = AccurateClient(
             AccurateConfig.from_link(link.settings, link.credentials), gate=link.gate,
-            transport=transport, on_credentials=self._save_credentials)
+            transport=transport, on_credentials=self._save_credentials,
+            reload_credentials=self._stored_credentials if link.load_credentials else None)
+
+    def _stored_credentials(self) -> Mapping[str, Any]:
+        """What the link holds now: another link of the same grant may have refreshed it."""
+        if self.link.load_credentials is None:
+            return dict(self._saved)
+        return dict(self.link.load_credentials())
 
     def _save_credentials(self, credentials: Mapping[str, Any]) -> None:
-        # rotated refresh tokens, renewed sessions and a moved host must survive this process
-        self._saved.update(credentials)
+        # rotated refresh tokens, renewed sessions and a moved host must survive this process;
+        # only what this client changed is written over what is stored now, so a token that
+        # another link of the grant rotated meanwhile is never put back to its spent value
+        changed = {k: v for k, v in credentials.items() if self._saved.get(k) != v}
+        self._saved = {**self._stored_credentials(), **changed}
         self.link.save_credentials(dict(self._saved))
 
     def close(self) -> None:
