@@ -36,6 +36,7 @@ from .domain import (
     Warehouse,
 )
 from .errors import (
+    LINK_PLACEHOLDER,
     ConfigError,
     ErrorAction,
     IntegrationError,
@@ -69,7 +70,8 @@ from .registration import StorePlugin, hookimpl
 from .secret_input import secret_option
 
 __all__ = [
-    "ITEM_BINDING", "PAYOUT_RECORD", "Account", "AccountRole", "AccountingConnection",
+    "ITEM_BINDING", "LINK_PLACEHOLDER", "PAYOUT_RECORD", "Account", "AccountRole",
+    "AccountingConnection",
     "AccountingConnector", "CheckContext", "CommerceConnector", "ConfigError", "ConnectFlow",
     "Connector", "DocumentBinding", "ErrorAction", "Feature", "Fee", "FeeType", "IntegrationError",
     "ItemResult", "JobContext", "JobHandler", "JobRequest", "JobStatus", "LinkContext", "LinkInfo",

@@ -30,13 +30,23 @@ class ErrorAction(StrEnum):
     SKIP = "skip"
 
 
+LINK_PLACEHOLDER = "<LINK>"
+
+
+def for_link(text: str, link_id: str) -> str:
+    """Return ``text`` with ``LINK_PLACEHOLDER`` replaced by the link it is about."""
+    return text.replace(LINK_PLACEHOLDER, link_id)
+
+
 class IntegrationError(Exception):
     """Base of every error jembatan's core knows how to handle.
 
     Args:
         message: a sentence an operator can act on; for platform errors it includes the
             platform's own text.
-        fix: optional instruction, e.g. "bind it with `jembatan warehouses bind ...`".
+        fix: optional instruction, e.g. "bind it with `jembatan warehouses bind ...`". A
+            plugin that cannot know the link may write ``LINK_PLACEHOLDER``; the runner
+            fills in the link of the job (``for_link``).
     """
 
     action: ErrorAction = ErrorAction.FAIL

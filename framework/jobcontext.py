@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from .configuration import unbound_warehouse, unmapped_account
 from .connectors import AccountingConnector, CommerceConnector, Connector
+from .errors import for_link
 from .jobs import (
     AccountRole,
     DocumentBinding,
@@ -183,7 +184,8 @@ class DatabaseJobContext:
         Committed now; in a batch, at the batch's next ``flush``.
         """
         values = {"link_id": self.link.id, "kind": kind, "ref": ref, "document": document,
-                  "status": status, "sent": sent, "received": received, "reason": reason,
+                  "status": status, "sent": sent, "received": received,
+                  "reason": for_link(reason, self.link.id),
                   "job_id": self.job_id, "attempts": self.attempt}
         if self._shared.hold_writes:
             self._shared.records.append(values)

@@ -46,7 +46,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from . import queue, workers
 from .batch import batch_size
-from .errors import IntegrationError, SkippableError, TransientError
+from .errors import IntegrationError, SkippableError, TransientError, for_link
 from .jobcontext import DatabaseJobBatch, DatabaseJobContext
 from .jobs import JobRequest, JobStatus, RecordStatus
 from .models import Job, Link, PushRecord, utcnow
@@ -396,6 +396,12 @@ class Runner:
             log.warning("could not write a failed batch's records: %s", error)
 
     def _classify(self, job: Job, error: BaseException) -> Outcome:
+        outcome = self._classify_error(job, error)
+        if outcome.reason:  # a plugin's fix may not know the link: name it for the operator
+            outcome.reason = for_link(outcome.reason, job.link_id)
+        return outcome
+
+    def _classify_error(self, job: Job, error: BaseException) -> Outcome:
         if isinstance(error, SkippableError):
             return Outcome(JobStatus.SUCCEEDED, error.reason)
         if isinstance(error, TransientError):

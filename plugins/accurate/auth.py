@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlencode
 
-from framework import ConfigError
+from framework import LINK_PLACEHOLDER, ConfigError
 from framework.webhooks import sign_hex
 
 DEFAULT_ACCOUNT_URL = "https://account.accurate.id"
@@ -108,7 +108,7 @@ class AccurateConfig:
         missing = [name for name in needed if not getattr(self, name)]
         if missing:
             raise ConfigError(f"the Accurate connection lacks {', '.join(missing)}",
-                              fix="run `jembatan accurate connect --link <LINK> ...`")
+                              fix=f"run `jembatan accurate connect --link {LINK_PLACEHOLDER} ...`")
 
     def with_updates(self, **changes: Any) -> AccurateConfig:
         """Return a copy with rotated secrets or a new host."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from framework import ErrorAction, ProviderAPIError, provider_error
+from framework import LINK_PLACEHOLDER, ErrorAction, ProviderAPIError, provider_error
 
 PROVIDER = "accurate"
-RECONNECT = "reconnect Accurate: `jembatan accurate connect --link <LINK> ...`"
+RECONNECT = f"reconnect Accurate: `jembatan accurate connect --link {LINK_PLACEHOLDER} ...`"
 
 
 @dataclass(frozen=True, slots=True)

@@ -289,7 +289,7 @@ def _unmapped_accounts(scene: Scene) -> None:
 
 
 BAD_SETUPS = {
-    "wrong token": (_wrong_token, "jembatan accurate connect"),
+    "wrong token": (_wrong_token, "jembatan accurate connect --link {link}"),
     "revoked scope": (_revoked_scope, "sales_order_save"),
     "unknown SKU": (_no_products_in_accurate, "jembatan products sync"),
     "unmapped account": (_unmapped_accounts, "jembatan accounts map"),
@@ -304,8 +304,9 @@ def test_bad_setup_ends_as_a_record_whose_reason_names_the_fix(scene: Scene, cas
     scene.sync()
     assert not scene.order_documents("sales_order", order_id)
     failed = scene.jembatan("records", "orders", "--failed", "--link", scene.link).output
+    fix = fix.format(link=scene.link)  # the hint names the real link, not a placeholder
     assert scene.order_number(order_id) in failed and fix in failed, failed
-    assert "not-a-token" not in failed
+    assert "not-a-token" not in failed and "<LINK>" not in failed
 
 
 def test_changing_the_database_through_accurate_connect_requires_re_integration(
