@@ -109,6 +109,8 @@ def test_a_killed_process_frees_its_lane_permits_within_a_lease(app):
     asker = threading.Thread(target=ask, daemon=True)
     asker.start()
     assert admitted.wait(timeout=120)
+    asker.join(timeout=120)  # its release must finish before the app's engine is disposed
+    assert not asker.is_alive()
 
 
 @pytest.mark.slow
