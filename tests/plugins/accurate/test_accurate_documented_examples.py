@@ -129,7 +129,7 @@ def _read(client: AccurateClient, fixture: dict[str, Any]) -> None:  # noqa: C90
 def test_the_client_reads_the_documented_answer(path: Path) -> None:
     fixture = load(path)
     with _client(fixture) as client:
-        _read(client, fixture)
+        _read(client, fixture)  # _read asserts what the client read against the documented answer
 
 
 # ------------------------------------------------------------------ the emulator answers them
