@@ -78,7 +78,7 @@ def _module(request: dict[str, Any]) -> str:
     return request["path"].removeprefix("/accurate/api/").split("/")[0]
 
 
-def _read(client: AccurateClient, fixture: dict[str, Any]) -> None:  # noqa: C901 - one a kind
+def _check_read(client: AccurateClient, fixture: dict[str, Any]) -> None:  # noqa: C901 - one a kind
     request, body, kind = fixture["request"], fixture["response"].get("body"), fixture["client"]
     if kind == "discover_host":
         database = client.discover_host()
@@ -129,7 +129,7 @@ def _read(client: AccurateClient, fixture: dict[str, Any]) -> None:  # noqa: C90
 def test_the_client_reads_the_documented_answer(path: Path) -> None:
     fixture = load(path)
     with _client(fixture) as client:
-        _read(client, fixture)  # _read asserts what the client read against the documented answer
+        _check_read(client, fixture)  # asserts what the client read
 
 
 # ------------------------------------------------------------------ the emulator answers them
