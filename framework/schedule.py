@@ -94,8 +94,11 @@ class StockSync:
         except IntegrationError as error:
             log.warning("stock sync of %s skipped: %s", link_id, error)
             return
-        queued = queue_stock_pull(app, link_id, [c for c in changes if c.changes])
-        log.info("stock sync of %s: %d jobs queued", link_id, queued)
+        # the skipped SKUs (named differently on the two sides) are recorded and logged there
+        queued = queue_stock_pull(app, link_id, changes)
+        skipped = sum(change.skipped for change in changes)
+        log.info("stock sync of %s: %d jobs queued%s", link_id, queued,
+                 f", {skipped} SKUs named differently left alone" if skipped else "")
 
 
 def shipped_since(app: Any, link_id: str, moment: datetime) -> int:

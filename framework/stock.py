@@ -9,14 +9,19 @@ The quantity sent for a SKU in a bound warehouse is
 Accounting's *on-hand* is used, not its available-to-sell: the store subtracts its own
 reservations. The subtraction covers orders the store has already deducted (ready to ship
 deducts on-hand in the store) whose invoice has not reached the accounting system yet, so
-their quantity would otherwise be counted twice. SKUs present in only one side are left alone.
+their quantity would otherwise be counted twice. SKUs present in only one side are left alone,
+and so are SKUs named differently in the store and in the accounting system (``jembatan check``
+flags them as sku-name-mismatch): every path that pulls (``jembatan stock pull``, the worker's
+scheduled stock sync, the console's Pull Stock) plans through ``plan_stock_pull``, which marks
+them, and ``queue_stock_pull`` records each as skipped with the fix instead of queueing it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +35,11 @@ from .errors import IntegrationError, PermanentError
 from .jobs import JobContext, JobRequest, JobStatus, RecordKind, RecordStatus
 from .links import build_accounting, build_commerce, get_link
 from .models import Job, OrderRecord, WarehouseBinding
+from .preflight import name_mismatches
 from .queue import enqueue
+from .records import write_record
+
+log = logging.getLogger(__name__)
 
 SET_STORE_STOCK = "core.set_store_stock"
 BATCH_SIZE = 100
@@ -49,16 +58,31 @@ class StockChange:
     store_quantity: int
     accounting_on_hand: int
     awaiting_invoice: int
+    #: ``(store name, accounting name)`` when the SKU is named differently on the two sides:
+    #: the pull leaves it alone until the names agree
+    name_mismatch: tuple[str, str] | None = None
 
     @property
     def new_quantity(self) -> int:
-        """What the store's on-hand becomes."""
+        """What the store's on-hand would become."""
         return max(0, self.accounting_on_hand - self.awaiting_invoice)
 
     @property
+    def skipped(self) -> bool:
+        """Return whether the pull leaves this SKU alone although its quantity differs."""
+        return self.name_mismatch is not None
+
+    @property
     def changes(self) -> bool:
-        """Return whether the pull changes the store."""
-        return self.new_quantity != self.store_quantity
+        """Return whether the pull changes the store (a skipped SKU never does)."""
+        return self.new_quantity != self.store_quantity and not self.skipped
+
+    def skip_reason(self, link_id: str) -> str:
+        """The skipped SKU's reason, naming both names and the fix."""
+        store_name, books_name = self.name_mismatch or ("", "")
+        return (f"{self.sku} is named {store_name!r} in the store but {books_name!r} in the "
+                "accounting system, so its stock was left alone: give it the same name on "
+                f"both sides, then pull again (jembatan check --link {link_id} lists them)")
 
 
 def plan_stock_pull(commerce: CommerceConnector, accounting: AccountingConnector,
@@ -67,7 +91,9 @@ def plan_stock_pull(commerce: CommerceConnector, accounting: AccountingConnector
     """Return, per bound warehouse and SKU present on both sides, the store's new on-hand.
 
     ``awaiting_by_warehouse`` is ``awaiting_invoice`` per store warehouse, read beforehand so
-    that no database session is held while the platforms answer.
+    that no database session is held while the platforms answer. A SKU whose quantity would
+    change but which is named differently on the two sides comes back with ``name_mismatch``
+    set (and so ``changes`` false): the same comparison as ``jembatan check``.
     """
     changes = []
     for binding in bindings:
@@ -80,7 +106,10 @@ def plan_stock_pull(commerce: CommerceConnector, accounting: AccountingConnector
             changes.append(StockChange(sku, binding.store_warehouse_id,
                                        binding.accounting_warehouse, store[sku], books[sku],
                                        awaiting.get(sku, 0)))
-    return changes
+    differing = {change.sku for change in changes if change.changes}
+    mismatched = name_mismatches(commerce, accounting, differing) if differing else {}
+    return [replace(change, name_mismatch=mismatched[change.sku])
+            if change.changes and change.sku in mismatched else change for change in changes]
 
 
 def prepare_stock_pull(app: Any, link_id: str,
@@ -103,8 +132,20 @@ def prepare_stock_pull(app: Any, link_id: str,
 
 
 def queue_stock_pull(app: Any, link_id: str, changes: Iterable[StockChange]) -> int:
-    """Queue the store stock updates for the changing lines; return the jobs queued."""
+    """Queue the store stock updates for the changing lines; return the jobs queued.
+
+    Each skipped line (a SKU named differently on the two sides) is recorded as a skipped
+    stock record whose reason names the SKU and the fix, and logged, instead of being queued.
+    """
+    changes = list(changes)
     with app.session() as session:
+        for change in changes:
+            if change.skipped:
+                reason = change.skip_reason(link_id)
+                log.warning("stock pull of %s: %s", link_id, reason)
+                write_record(session, link_id=link_id, kind=RecordKind.STOCK,
+                             ref=f"{change.sku}@{change.store_warehouse_id}", document="stock",
+                             status=RecordStatus.SKIPPED, reason=reason)
         return sum(enqueue(session, link_id, job) is not None for job in stock_jobs(changes))
 
 

@@ -7,9 +7,7 @@ from sqlalchemy import select
 
 from ..console import describe_counts, plural, print_table, working
 from ..jobs import RecordKind, RecordStatus
-from ..links import build_accounting, build_commerce, get_link
 from ..models import PushRecord
-from ..preflight import name_mismatches
 from ..runner import Runner
 from ..stock import prepare_stock_pull, queue_stock_pull
 
@@ -38,10 +36,9 @@ def pull(app, link_id, store_warehouse, dry_run, yes) -> None:
     """
     click.echo(f"reading stock of {link_id} in the store and in the accounting system…",
                err=True)
-    changes = prepare_stock_pull(app, link_id, store_warehouse)
+    changes = prepare_stock_pull(app, link_id, store_warehouse)  # marks the names that differ
     changing = [c for c in changes if c.changes]
-    mismatched = _name_mismatches(app, link_id, {c.sku for c in changing})
-    changing = [c for c in changing if c.sku not in mismatched]
+    mismatched = sorted({c.sku for c in changes if c.skipped})
     print_table(f"Stock changes for {link_id}",
                 ["SKU", "store wh", "store now", "Accurate on hand", "awaiting invoice", "new"],
                 [(c.sku, c.store_warehouse_id, c.store_quantity, c.accounting_on_hand,
@@ -49,27 +46,21 @@ def pull(app, link_id, store_warehouse, dry_run, yes) -> None:
     click.echo(f"{len(changing)} of {plural(len(changes), 'SKU')} change")
     if mismatched:
         click.echo(f"skipped {plural(len(mismatched), 'SKU')} named differently in the store "
-                   f"and in the accounting system ({', '.join(sorted(mismatched)[:5])}"
+                   f"and in the accounting system ({', '.join(mismatched[:5])}"
                    f"{' …' if len(mismatched) > 5 else ''}): give them the same name, then pull "
                    f"again (jembatan check --link {link_id} lists them)")
-    if dry_run or not changing:
+    if dry_run:
+        return
+    if not changing:
+        queue_stock_pull(app, link_id, changes)  # records the skipped SKUs, queues nothing
         return
     if not yes and not click.confirm("Overwrite the store's stock with these quantities?"):
         raise click.ClickException("not confirmed; store stock unchanged (use --yes)")
-    queue_stock_pull(app, link_id, changing)
+    queue_stock_pull(app, link_id, changes)
     with working(f"updating the store's stock of {link_id}", total=len(changing)):
         counts = Runner(app, link_ids=[link_id]).run_burst()
     click.echo(f"store stock: {_stock_outcome(app, link_id, changing)}; "
                f"{describe_counts(counts, 'job')}")
-
-
-def _name_mismatches(app, link_id: str, skus: set[str]) -> dict[str, tuple[str, str]]:
-    if not skus:
-        return {}
-    with app.session() as session:
-        link = get_link(session, link_id)
-    with build_commerce(app, link) as commerce, build_accounting(app, link) as books:
-        return name_mismatches(commerce, books, skus)
 
 
 def _stock_outcome(app, link_id: str, changing: list) -> str:

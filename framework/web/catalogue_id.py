@@ -279,6 +279,11 @@ CATALOGUE: dict[str, str] = {
         "Stok Accurate di gudang terikat langsung menimpa stok toko. Order yang sudah siap "
         "dikirim tetapi fakturnya belum sampai di Accurate dikurangkan.",
     "{n} of {total} SKUs change.": "{n} dari {total} SKU berubah.",
+    "Left alone: {n} SKU(s) named differently in the store and in Accurate. Give each the same "
+    "name on both sides, then pull again.":
+        "Dibiarkan: {n} SKU bernama beda di toko dan di Accurate. Samakan namanya di kedua sisi, "
+        "lalu tarik stok lagi.",
+    "store": "toko",
     "Store now": "Toko sekarang",
     "Accurate on hand": "Stok Accurate",
     "Awaiting invoice": "Menunggu faktur",

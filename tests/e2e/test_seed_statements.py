@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 
+from framework.app import App
+from framework.schedule import StockSync
 from jembatan_demo.world import ACCOUNTS, WAREHOUSE
 
 from .conftest import S, Scene, yesterday
@@ -143,6 +145,28 @@ def test_stock_pull_leaves_skus_named_differently_alone_and_says_so(scene: Scene
     assert f"skipped 1 SKU named differently in the store and in the accounting system ({sku})" \
         in pulled
     assert scene.store_stock(sku) == before
+
+
+def test_the_worker_stock_sync_leaves_skus_named_differently_alone_and_records_why(
+        scene: Scene, monkeypatch: pytest.MonkeyPatch) -> None:
+    scene.go_live("stock-sync")
+    sku, counted = scene.store.mismatched_sku, scene.store.skus[0]
+    scene.accurate.set_on_hand(scene.store.database_id, counted, WAREHOUSE, 9)  # a stock count
+    before = scene.store_stock(sku)
+    assert before != scene.on_hand(sku)
+    for name, value in scene.jembatan.env.items():  # the link's env: secrets, as the CLI has
+        monkeypatch.setenv(name, value)
+    app = App.create(scene.jembatan.database_url)
+    try:
+        StockSync(interval_seconds=3600)(app)  # the worker's scheduled task, as it runs it
+    finally:
+        app.close()
+    scene.jembatan("worker", "--burst")
+    assert scene.store_stock(counted) == 9  # the pull ran ...
+    assert scene.store_stock(sku) == before  # ... and left the mismatched SKU alone
+    skipped = " ".join(scene.jembatan("records", "stock", "--link", scene.link, "--limit",
+                                      "500").output.split())
+    assert sku in skipped and "skipped" in skipped and "same name" in skipped
 
 
 def test_waiting_payment_creates_a_sales_order_that_locks_stock(scene: Scene) -> None:

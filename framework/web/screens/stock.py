@@ -15,16 +15,17 @@ def preview(page: Page) -> Response:
     warehouse = page.value("warehouse") or None
     changes = prepare_stock_pull(page.app, link.id, warehouse)
     return page.render("stock_preview.html", link=link, tab="config", changes=changes,
-                       changing=[c for c in changes if c.changes], warehouse=warehouse or "")
+                       changing=[c for c in changes if c.changes],
+                       skipped=[c for c in changes if c.skipped], warehouse=warehouse or "")
 
 
 @screen(methods=("POST",))
 def confirm(page: Page) -> Response:
     """Queue the store stock updates (recomputed now, so they are current)."""
     link = page.link(page.request.path_params["link_id"])
-    changing = [c for c in prepare_stock_pull(page.app, link.id, page.value("warehouse") or None)
-                if c.changes]
-    queue_stock_pull(page.app, link.id, changing)
+    changes = prepare_stock_pull(page.app, link.id, page.value("warehouse") or None)
+    changing = [c for c in changes if c.changes]
+    queue_stock_pull(page.app, link.id, changes)  # records the skipped SKUs as skipped
     return page.redirect(f"/links/{link.id}/records?kind=stock", page.t(
         "{n} stock level(s) queued for the store; the worker sends them. Their outcome "
         "appears below.", n=len(changing)))
