@@ -1,6 +1,7 @@
 """jembatan's core: the public API plugins import (everything else may change)."""
 
 from .batch import BatchHandler, ContextBatch, JobBatch, batch_handler
+from .catalogue import HeldBack, held_back_skus
 from .checks import CheckContext, Problem, Severity
 from .connectors import (
     AccountingConnection,
@@ -82,5 +83,5 @@ __all__ = [
     "Severity", "SkippableError", "StockLevel", "StorePlugin", "Subsidy", "SubsidyType",
     "TransientError", "Warehouse", "WebhookHint", "accounting_context", "booked_payout",
     "connect_accounting", "get_link", "hookimpl", "provider_error", "reintegrate", "secret_option",
-    "BatchHandler", "ContextBatch", "JobBatch", "batch_handler",
+    "BatchHandler", "ContextBatch", "JobBatch", "batch_handler", "HeldBack", "held_back_skus",
 ]

@@ -131,6 +131,54 @@ def _push_job(binding: WarehouseBinding, products: list[Product]) -> JobRequest:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HeldBack:
+    """Why the product sync does not send a SKU to the accounting system, and the fix."""
+
+    sku: str
+    reason: str
+    fix: str
+
+
+def held_back_skus(ctx: JobContext, skus: Iterable[str]) -> dict[str, HeldBack]:
+    """Return, of ``skus`` (not items in the accounting system), those the product sync holds back.
+
+    The same rules as ``plan_product_sync``: a variant with a pending action in the store (sent
+    only with ``--include-pending``), one whose data is incomplete, and a SKU the store does not
+    have at all. A SKU absent from the answer is one the product sync would send: advising it is
+    right. For a handler that refuses an order whose SKU is not an item, so its fix names the
+    real cause (``jembatan check`` reports the same SKUs).
+
+    Raises:
+        IntegrationError: the store could not be read.
+    """
+    wanted = sorted(set(skus))
+    if not wanted:
+        return {}
+    store = ctx.commerce()
+    where = getattr(store, "title", "") or ctx.link.commerce
+    sync = f"`jembatan products sync --link {ctx.link.id}`"
+    found = store.get_products(wanted)
+    held: dict[str, HeldBack] = {}
+    for sku in wanted:
+        product = found.get(sku)
+        if product is None:
+            held[sku] = HeldBack(
+                sku, f"SKU {sku} is not a product in {where}, so the product sync cannot send it",
+                f"add it in {where} with this SKU, then {sync} and re-push (or create the item "
+                f"{sku} in the accounting system by hand, then re-push)")
+        elif isinstance(product, Rejected):
+            held[sku] = HeldBack(
+                sku, f"SKU {sku} is incomplete in {where} ({product.reason}), so the product "
+                "sync does not send it", f"complete it in {where}, then {sync} and re-push")
+        elif product.pending_action:
+            held[sku] = HeldBack(
+                sku, f"SKU {sku} has a pending action in {where}, so the product sync holds it "
+                "back", f"finish the pending action in {where}, then {sync} and re-push (or "
+                f"{sync[:-1]} --include-pending` to send it as it is)")
+    return held
+
+
 def pushed_skus(session: Session, link_id: str) -> set[str]:
     """Return the SKUs this link already pushed (their ``item`` bindings)."""
     query = select(DocumentBindingRow.ref).where(

@@ -20,8 +20,10 @@ from framework import (
     ConfigError,
     JobContext,
     Order,
+    IntegrationError,
     PermanentError,
     ProviderAPIError,
+    held_back_skus,
 )
 
 from . import mapping
@@ -135,6 +137,13 @@ def check_skus(ctx: JobContext, connector: AccurateConnector, order: Order,
     SKUs the product push created are known without asking Accurate (one request less per
     order; Accurate's own refusal still names an item deleted there since). ``found``: the
     item rows a batch already looked up for all its orders (no request then).
+
+    The fix names the real cause: an unbound warehouse (its ``ConfigError``), or a SKU the
+    product sync holds back (``framework.held_back_skus``: a pending action in the store,
+    incomplete data, not in the store); only otherwise "run the product sync".
+
+    Raises:
+        ConfigError: the order's store warehouse is unbound (and some SKU is not an item).
     """
     unknown = sorted({line.sku for line in order.lines
                       if ctx.binding(ITEM_BINDING, line.sku) is None})
@@ -142,10 +151,27 @@ def check_skus(ctx: JobContext, connector: AccurateConnector, order: Order,
     if found is None:
         found = connector.find_item_rows(unknown) if unknown else {}
     missing = sorted(set(unknown) - set(found))
-    if missing:
-        raise PermanentError(
-            f"order {order.order_number}: SKU {', '.join(missing)} is not an item in Accurate",
-            fix=f"run the product sync (`jembatan products sync --link {link_id}`), then re-push")
+    if not missing:
+        return
+    # The product sync would not send them from an unbound warehouse: that error names the bind.
+    ctx.accounting_warehouse(order.warehouse_id)
+    try:
+        held = held_back_skus(ctx, missing)
+    except IntegrationError as error:  # the store is down: the generic advice is the best
+        log.warning("order %s: could not ask the store why %s are not items: %s",
+                    order.order_number, ", ".join(missing), error)
+        held = {}
+    what = f"order {order.order_number}: SKU {', '.join(missing)} is not an item in Accurate"
+    if held:
+        reasons = [held[sku] for sku in missing if sku in held]
+        others = [sku for sku in missing if sku not in held]
+        fix = "; ".join(h.fix for h in reasons)
+        if others:
+            fix += (f"; for {', '.join(others)}: `jembatan products sync --link {link_id}`, then "
+                    "re-push")
+        raise PermanentError(f"{what}: " + "; ".join(h.reason for h in reasons), fix=fix)
+    raise PermanentError(
+        what, fix=f"run the product sync (`jembatan products sync --link {link_id}`), then re-push")
 
 
 def check_tax(ctx: JobContext, order: Order, accounts: mapping.OrderAccounts) -> None:

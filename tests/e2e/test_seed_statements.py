@@ -82,6 +82,41 @@ def test_an_order_from_an_unbound_warehouse_is_not_sent(scene: Scene) -> None:
             in failed and "jembatan warehouses bind" in failed)
 
 
+def test_an_order_of_an_unbound_warehouse_whose_sku_is_no_item_names_the_binding(
+        scene: Scene) -> None:
+    scene.go_live(products=False)  # no item yet: the order's SKU is not in Accurate
+    sku = scene.store.skus[0]
+    order_id = scene.store.emulator.create_order(
+        scene.store.shops[0], scene.store.spare_warehouse_id,
+        [(sku, 1, scene.store.prices[sku])], status=scene.store.statuses[S.PAID])
+    scene.sync()
+    failed = " ".join(scene.jembatan("records", "orders", "--failed", "--link",
+                                     scene.link).output.split())
+    assert scene.order_number(order_id) in failed
+    assert f"store warehouse {scene.store.spare_warehouse_id} is not bound" in failed
+    assert "jembatan warehouses bind" in failed and "product sync" not in failed
+
+
+# Forstok only: Ginee has no pending action (reference: "there is no `pendingAction` in Ginee")
+@pytest.mark.parametrize("scene", ["forstok"], indirect=True)
+def test_an_order_of_a_sku_the_product_sync_holds_back_names_the_pending_action(
+        scene: Scene) -> None:
+    scene.go_live()  # the product sync held the pending SKU back
+    sku = scene.store.pending_sku
+    assert sku and sku not in {item["no"] for item in scene.documents("item")}
+    order_id = scene.store.emulator.create_order(
+        scene.store.shops[0], scene.store.warehouse_id, [(sku, 1, "10000")],
+        status=scene.store.statuses[S.PAID])
+    scene.sync()
+    assert not scene.order_documents("sales_order", order_id)
+    failed = " ".join(scene.jembatan("records", "orders", "--failed", "--link",
+                                     scene.link).output.split())
+    assert scene.order_number(order_id) in failed
+    assert f"SKU {sku} has a pending action in" in failed
+    assert f"jembatan products sync --link {scene.link}" in failed
+    assert "run the product sync" not in failed
+
+
 def test_warehouse_binding_is_one_to_one_and_unbinding_keeps_what_was_sent(scene: Scene) -> None:
     scene.go_live(products=False)
     spare = str(scene.store.spare_warehouse_id)

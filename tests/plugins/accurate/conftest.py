@@ -15,6 +15,7 @@ import pytest
 from framework import AccountRole, Feature, LinkContext, LinkInfo, Order, OrderLine, OrderState
 from framework.emulation import serve_in_thread
 from framework.testing.memory import MemoryJobContext
+from framework.testing.plugins import MemStore
 from plugins.accurate.auth import AccurateConfig, authorize_url
 from plugins.accurate.client import AccurateClient
 from plugins.accurate.connector import AccurateConnector
@@ -108,14 +109,16 @@ class Contexts:
         self.link = link_info(*features)
         self.bindings: dict[Any, Any] = {}
         self.records: dict[Any, Any] = {}
+        # an empty store: a SKU that is no item is then not in the store either
+        self.store = MemStore(LinkContext(link_id=self.link.id, settings={}, credentials={}))
         self.accounts = {(AccountRole.CUSTOMER, "SHOPEE"): "C.SHOPEE",
                          (AccountRole.BANK, ""): BANK, (AccountRole.SHIPPING_FEE, ""): SHIPPING,
                          (AccountRole.DISCOUNT, ""): DISCOUNT}
 
     def __call__(self, kind: str, payload: dict[str, Any]) -> MemoryJobContext:
         return MemoryJobContext(link=self.link, kind=kind, payload=payload,
-                                accounting_connector=self.connector, key=kind,
-                                warehouses={"WH1": WAREHOUSE}, accounts=self.accounts,
+                                accounting_connector=self.connector,
+                                commerce_connector=self.store, key=kind, warehouses={"WH1": WAREHOUSE}, accounts=self.accounts,
                                 bindings=self.bindings, records=self.records)
 
     def order(self, kind: str, order: Order) -> MemoryJobContext:

@@ -124,6 +124,7 @@ def test_one_refused_order_fails_alone_with_accurates_reason(emulator, db, conte
     assert set(failed) == {11, 14}
     assert isinstance(failed[11], PermanentError) and "sudah ditutup" in str(failed[11])
     assert "SKU NOPE is not an item in Accurate" in str(failed[14])
+    assert "SKU NOPE is not a product in Memory store" in str(failed[14])  # the real cause
     assert holdings(emulator, db) == [4, 3, 3]
     closed = ctxs.records[(RecordKind.ORDER, orders[1].order_number, "sales_invoice")]
     assert closed.status is RecordStatus.FAILED and "sudah ditutup" in closed.reason
