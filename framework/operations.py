@@ -18,6 +18,7 @@ from .configuration import (
     account_mappings,
     bind_warehouse,
     bindings_to_operate,
+    map_account,
     warehouse_bindings,
 )
 from .domain import Account, Product, Warehouse
@@ -25,6 +26,7 @@ from .errors import ConfigError
 from .jobs import AccountRole, JobRequest
 from .links import build_accounting, build_commerce, get_link, link_info
 from .models import DocumentBindingRow
+from .preflight import accounts_for
 from .queue import enqueue
 
 if TYPE_CHECKING:
@@ -124,6 +126,64 @@ def account_choices(app: App, link_id: str) -> AccountChoices:
     with build_accounting(app, link) as accounting:
         accounts = list(accounting.list_accounts())
     return AccountChoices(accounts, mapped)
+
+
+def check_account(link_id: str, role: AccountRole, number: str,
+                  accounts: list[Account]) -> str:
+    """Return a note on ``number`` for ``role``, or raise if it cannot be used.
+
+    ``accounts``: the accounting system's accounts and customers, as read now. The one check
+    behind ``jembatan accounts map`` and the console's account mapping.
+
+    Raises:
+        ConfigError: the account does not exist, or is of a type the role cannot use.
+    """
+    found = next((account for account in accounts if account.number == number), None)
+    fitting = accounts_for(role, accounts)
+    if found in fitting:
+        return found.name
+    if found is None and role is AccountRole.CUSTOMER:
+        return "not in the accounting system yet: created with the first order that needs it"
+    listed = ", ".join(f"{a.number} ({a.name})" for a in fitting[:6]) or "none"
+    what = (f"is a {found.kind} account ({found.name})" if found is not None
+            else "does not exist in the accounting system")
+    needs = ROLE_NEEDS.get(role, "an account of the chart")
+    raise ConfigError(f"{number} {what}; {role.value} needs {needs}",
+                      fix=f"jembatan accounts map --link {link_id} {role.value} NUMBER with one "
+                          f"of: {listed} (all: jembatan accounts list --link {link_id})")
+
+
+#: what each role needs, in the words of the refusal
+ROLE_NEEDS = {
+    AccountRole.CUSTOMER: "a customer",
+    AccountRole.BANK: "a cash/bank account",
+    AccountRole.SHIPPING_FEE: "an account of the chart (not a customer or a bank account)",
+    AccountRole.DISCOUNT: "an account of the chart (not a customer or a bank account)",
+}
+
+
+def map_checked_accounts(app: App, link_id: str,
+                         wanted: list[tuple[AccountRole, str, str]]) -> list[str]:
+    """Map each ``(role, number, channel)`` after checking the account exists with that type.
+
+    The chart is read from the accounting system once; every entry is checked before any is
+    saved, so a refused one leaves the map as it was. Returns a note per entry (the account's
+    name, or why a new customer number is accepted).
+
+    Raises:
+        ConfigError: an account does not exist, or is of a type its role cannot use; the
+            message names it and the fitting ones (``check_account``).
+    """
+    with app.session() as session:
+        link = get_link(session, link_id)
+    with build_accounting(app, link) as accounting:
+        accounts = list(accounting.list_accounts())
+    notes = [check_account(link_id, role, number, accounts) for role, number, _ in wanted]
+    with app.session() as session:
+        link = get_link(session, link_id)
+        for role, number, channel in wanted:
+            map_account(session, link, role, number, channel)
+    return notes
 
 
 def prepare_product_sync(app: App, link_id: str, store_warehouse: str | None = None, *,  # noqa: PLR0913

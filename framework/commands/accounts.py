@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..configuration import map_account
 from ..console import print_table
-from ..domain import Account
-from ..errors import ConfigError
 from ..jobs import AccountRole
-from ..links import build_accounting, get_link
-from ..operations import account_choices
-from ..preflight import accounts_for
+from ..links import get_link
+from ..operations import account_choices, map_checked_accounts
 
 ROLES = [role.value for role in AccountRole]
 
@@ -59,46 +55,9 @@ def map_command(app, link_id, channel, role, number) -> None:
     first order that needs it).
     """
     role = AccountRole(role)
-    with app.session() as session:
-        link = get_link(session, link_id)
-    with build_accounting(app, link) as accounting:
-        accounts = list(accounting.list_accounts())
-    note = check_mapping(link_id, role, number, accounts)
-    with app.session() as session:
-        map_account(session, get_link(session, link_id), role, number, channel)
+    [note] = map_checked_accounts(app, link_id, [(role, number, channel)])
     click.echo(f"{role.value}{' for ' + channel.upper() if channel else ''} → {number}"
                + (f" ({note})" if note else ""))
-
-
-def check_mapping(link_id: str, role: AccountRole, number: str,
-                  accounts: list[Account]) -> str:
-    """Return a note on ``number`` for ``role``, or raise if it cannot be used.
-
-    Raises:
-        ConfigError: the account does not exist, or is of a type the role cannot use.
-    """
-    found = next((account for account in accounts if account.number == number), None)
-    fitting = accounts_for(role, accounts)
-    if found in fitting:
-        return found.name
-    if found is None and role is AccountRole.CUSTOMER:
-        return "not in the accounting system yet: created with the first order that needs it"
-    listed = ", ".join(f"{a.number} ({a.name})" for a in fitting[:6]) or "none"
-    what = (f"is a {found.kind} account ({found.name})" if found is not None
-            else "does not exist in the accounting system")
-    needs = ROLE_NEEDS.get(role, "an account of the chart")
-    raise ConfigError(f"{number} {what}; {role.value} needs {needs}",
-                      fix=f"jembatan accounts map --link {link_id} {role.value} NUMBER with one "
-                          f"of: {listed} (all: jembatan accounts list --link {link_id})")
-
-
-#: what each role needs, in the words of the refusal
-ROLE_NEEDS = {
-    AccountRole.CUSTOMER: "a customer",
-    AccountRole.BANK: "a cash/bank account",
-    AccountRole.SHIPPING_FEE: "an account of the chart (not a customer or a bank account)",
-    AccountRole.DISCOUNT: "an account of the chart (not a customer or a bank account)",
-}
 
 
 COMMANDS = [accounts]

@@ -197,6 +197,7 @@ CATALOGUE: dict[str, str] = {
     "Mapped per channel:": "Dipetakan per kanal:",
     "Save mapping": "Simpan pemetaan",
     "Account mapping saved.": "Pemetaan akun disimpan.",
+    "Account mapping not saved: {reason}": "Pemetaan akun tidak disimpan: {reason}",
     "Customer for marketplace orders (every channel without its own)":
         "Pelanggan untuk order marketplace (semua kanal tanpa pelanggan sendiri)",
     "Cash / bank account receiving Auto Paid receipts":

@@ -6,14 +6,20 @@ from starlette.responses import Response
 
 from ...configuration import (
     enabled_features,
-    map_account,
     set_feature,
     set_receipt_mode,
     unbind_warehouse,
 )
+from ...errors import ConfigError
 from ...jobs import RECEIPT_MODE_SETTING, AccountRole, Feature, ReceiptMode
 from ...links import get_link
-from ...operations import account_choices, bind_known_warehouse, run_checks, warehouse_overview
+from ...operations import (
+    account_choices,
+    bind_known_warehouse,
+    map_checked_accounts,
+    run_checks,
+    warehouse_overview,
+)
 from ...webhook_receipt import link_webhook_token
 from ..pages import Page, screen
 
@@ -126,17 +132,22 @@ def accounts(page: Page) -> Response:
 
 @screen(methods=("POST",))
 def map_accounts(page: Page) -> Response:
-    """Save the chosen account per role (and a customer per channel, if given)."""
+    """Save the chosen account per role (and a customer per channel, if given).
+
+    Every choice is checked as `jembatan accounts map` checks it (it exists, with a type the
+    role can use) before any is saved; a refusal is shown on the page with its fix.
+    """
     link_id = _link_id(page)
-    with page.app.session() as session:
-        link = get_link(session, link_id)
-        for role in AccountRole:
-            value = page.value(f"role_{role.value}")
-            if value:
-                map_account(session, link, role, value)
-        channel, customer = page.value("channel"), page.value("channel_customer")
-        if channel and customer:
-            map_account(session, link, AccountRole.CUSTOMER, customer, channel)
+    wanted = [(role, page.value(f"role_{role.value}"), "") for role in AccountRole
+              if page.value(f"role_{role.value}")]
+    channel, customer = page.value("channel"), page.value("channel_customer")
+    if channel and customer:
+        wanted.append((AccountRole.CUSTOMER, customer, channel))
+    try:  # the check of `jembatan accounts map`: a missing or mistyped account is refused
+        map_checked_accounts(page.app, link_id, wanted)
+    except ConfigError as error:
+        return page.redirect(f"/links/{link_id}/accounts", page.t(
+            "Account mapping not saved: {reason}", reason=error.message), "error", error.fix)
     return page.redirect(f"/links/{link_id}/accounts", page.t("Account mapping saved."))
 
 

@@ -1,0 +1,72 @@
+"""The console's account mapping refuses what `jembatan accounts map` refuses (issue 15).
+
+The console used to save any number it was posted: an account that does not exist, or a
+revenue account as the bank. It now calls the core's check, so the refusal is the CLI's, shown
+on the page in the viewer's language, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from framework.configuration import account_mappings
+from framework.domain import Account
+from framework.testing.plugins import book, create_mem_link
+from framework.users import add_user
+from framework.web import create_console_app
+
+PASSWORD = "sangat-rahasia-1"
+LINK = "toko"
+
+
+@pytest.fixture
+def client(app):
+    create_mem_link(app, LINK)
+    book(LINK).accounts = [Account(number="1101", name="Kas Besar", kind="CASH_BANK"),
+                           Account(number="4102", name="Pendapatan Ongkir", kind="REVENUE"),
+                           Account(number="C.MP", name="Pelanggan Marketplace", kind="CUSTOMER")]
+    with app.session() as session:
+        add_user(session, "admin", PASSWORD, admin=True)
+    with TestClient(create_console_app(app)) as client:
+        form = client.get("/login").text
+        token = re.search(r'name="login_token" value="([^"]+)"', form).group(1)
+        client.post("/login/submit", data={"name": "admin", "password": PASSWORD,
+                                           "login_token": token})
+        yield client
+
+
+def _save(client, lang: str, **roles: str):
+    page = client.get(f"/links/{LINK}/accounts", headers={"accept-language": lang}).text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    answer = client.post(f"/links/{LINK}/accounts/save", headers={"accept-language": lang},
+                         data={"csrf": csrf, **{f"role_{r}": n for r, n in roles.items()}})
+    assert answer.status_code == 200
+    return " ".join(re.sub(r"<[^>]+>", " ", answer.text).split())
+
+
+def _mapped(app) -> dict[str, str]:
+    with app.session() as session:
+        return {m.role.value: m.value for m in account_mappings(session, LINK)}
+
+
+def test_an_account_of_the_wrong_type_is_refused_with_the_clis_message(app, client) -> None:
+    shown = _save(client, "en", bank="4102", shipping_fee="4102")
+    assert "Account mapping not saved: 4102 is a REVENUE account (Pendapatan Ongkir); bank " \
+           "needs a cash/bank account" in shown
+    assert "1101 (Kas Besar)" in shown  # the fix lists the fitting account
+    assert _mapped(app) == {}  # nothing saved, not even the valid shipping_fee
+
+
+def test_an_account_that_does_not_exist_is_refused_in_indonesian_too(app, client) -> None:
+    shown = _save(client, "id", shipping_fee="9999")
+    assert "Pemetaan akun tidak disimpan: 9999 does not exist in the accounting system" in shown
+    assert _mapped(app) == {}
+
+
+def test_fitting_accounts_are_saved(app, client) -> None:
+    shown = _save(client, "en", bank="1101", shipping_fee="4102", customer="C.MP")
+    assert "Account mapping saved." in shown
+    assert _mapped(app) == {"bank": "1101", "shipping_fee": "4102", "customer": "C.MP"}
