@@ -188,11 +188,22 @@ class CommerceConnector(Connector):
 
 @dataclass(frozen=True, slots=True)
 class WebhookHint:
-    """What a verified webhook says: which order changed. Always fetch the order to act."""
+    """What a verified webhook says: which order changed. Always fetch the order to act.
+
+    ``ignored`` (non-empty: why) marks a well-formed delivery of an event jembatan does not
+    act on, such as a product or stock notification: the core stores it, fetches nothing and
+    answers 200, so the platform does not retry it or switch the subscription off.
+    """
 
     external_id: str
     platform_status: str | None
     dedupe_key: str
+    ignored: str = ""
+
+    @classmethod
+    def ignore(cls, reason: str, dedupe_key: str) -> WebhookHint:
+        """A hint for a delivery to store and answer, but not to act on (``reason`` says why)."""
+        return cls(external_id="", platform_status=None, dedupe_key=dedupe_key, ignored=reason)
 
 
 class AccountingConnector(Connector):

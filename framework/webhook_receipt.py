@@ -49,6 +49,7 @@ class Verdict(StrEnum):
 
     DONE = "done"  # 200: ingested
     DUPLICATE = "duplicate"  # 200: this event was ingested before
+    IGNORED = "ignored"  # 200: stored, of an event jembatan does not act on (a product event)
     UNKNOWN_LINK = "unknown_link"  # 404
     FORBIDDEN = "forbidden"  # 403: the URL token is wrong
     REFUSED = "refused"  # 401: the plugin refused the signature or could not parse the body
@@ -56,7 +57,8 @@ class Verdict(StrEnum):
     UNFINISHED = "unfinished"  # 503: jembatan could not finish; the platform should retry
 
 
-STATUS_CODES = {Verdict.DONE: 200, Verdict.DUPLICATE: 200, Verdict.UNKNOWN_LINK: 404,
+STATUS_CODES = {Verdict.DONE: 200, Verdict.DUPLICATE: 200, Verdict.IGNORED: 200,
+                Verdict.UNKNOWN_LINK: 404,
                 Verdict.FORBIDDEN: 403, Verdict.REFUSED: 401, Verdict.BAD_REQUEST: 400,
                 Verdict.UNFINISHED: 503}
 
@@ -148,6 +150,11 @@ def _process(app: Any, link: Link, commerce: Any, hint: Any,  # noqa: PLR0913 - 
     delivery_id, done = _store(app, link.id, key, headers, body)
     if done:
         return WebhookReceipt(Verdict.DUPLICATE, "duplicate")
+    if hint.ignored:  # kept like any delivery, but there is nothing to fetch or ingest
+        outcome = f"ignored: {hint.ignored}"
+        log.info("webhook %s for %s %s", delivery_id, link.id, outcome)
+        _finish(app, delivery_id, outcome, processed=True)
+        return WebhookReceipt(Verdict.IGNORED, outcome)
     try:
         order = commerce.get_order(hint.external_id)  # webhooks are hints: fetch first
         with app.session() as session:

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..webhook_receipt import BODY_LIMIT, receive_webhook
+from ..webhook_receipt import BODY_LIMIT, Verdict, receive_webhook
 
 
 def create_web_app(app: Any) -> Starlette:
@@ -32,9 +32,11 @@ def create_web_app(app: Any) -> Starlette:
             receive_webhook, app, request.path_params["link_id"], request.path_params["token"],
             dict(request.headers), body)
         ok = receipt.status_code < 400
-        return JSONResponse({"ok": ok, "outcome": receipt.outcome} if ok else
-                            {"ok": False, "error": receipt.outcome},
-                            status_code=receipt.status_code)
+        answer: dict[str, Any] = ({"ok": ok, "outcome": receipt.outcome} if ok else
+                                  {"ok": False, "error": receipt.outcome})
+        if receipt.verdict is Verdict.IGNORED:
+            answer["ignored"] = True
+        return JSONResponse(answer, status_code=receipt.status_code)
 
     async def webhook_without_token(request: Request) -> Response:
         return JSONResponse({"ok": False, "error": "the webhook URL carries the link's token: "

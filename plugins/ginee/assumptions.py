@@ -116,5 +116,6 @@ STOCK_UPDATE_IS_ABSOLUTE = True
 #: deliveries are deduplicated on their ``id`` ("unique per notification"); retries are
 #: assumed to repeat it [A].
 WEBHOOK_DEDUPE_FIELD = "id"
-#: the entity whose deliveries are order hints; other modules' deliveries are refused [A].
+#: the entity whose deliveries are order hints; other modules' deliveries are stored and
+#: answered 200 as ignored [A].
 WEBHOOK_ORDER_ENTITY = "order"

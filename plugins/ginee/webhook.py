@@ -27,14 +27,19 @@ def verify_webhook(body: bytes) -> WebhookHint:
     Args:
         body: the raw request body.
 
+    A well-formed delivery of another module (Master Product, Fulfillment Order, …) carries
+    no order to fetch: it comes back as an ignored hint, which the core stores and answers
+    200 (the reference: answer HTTP 200), so Ginee neither retries it nor sees a failing
+    endpoint.
+
     Raises:
-        PermanentError: the body is not JSON, not the documented shape, or not an order
-            event (other modules' deliveries carry no order to fetch).
+        PermanentError: the body is not JSON or not the documented shape.
     """
     event = _parse(body)
-    if event.entity != A.WEBHOOK_ORDER_ENTITY:
-        raise PermanentError(f"Ginee webhook ignored: entity {event.entity!r} is not an order "
-                             "event (jembatan subscribes to the Order module only)")
+    if event.entity != A.WEBHOOK_ORDER_ENTITY:  # a product, stock or fulfilment notification
+        return WebhookHint.ignore(
+            f"Ginee entity {event.entity!r} ({event.action or 'no action'}) is not an order "
+            "event; jembatan acts on orders only", dedupe_key=f"ginee:{event.id}")
     try:
         payload = GineeWebhookOrderPayload.model_validate(event.payload)
     except ValidationError as exc:

@@ -85,3 +85,22 @@ def test_a_forged_body_at_the_right_url_cannot_act_by_itself(served_app):
                         headers={"Content-Type": "application/json"})
     assert answer.status_code == 200
     assert _held(app)[1] == {order_id: "PAID"}  # what Ginee says, not what the body claims
+
+
+@pytest.mark.parametrize("entity", ["master_product_create", "delivery-order"])
+def test_a_delivery_of_another_module_is_answered_200_ignored_and_stored(served_app, entity):
+    app, emulator, base_url = served_app
+    product = json.dumps({"id": f"GENIE-{entity}", "entity": entity, "action": "CREATE",
+                          "createAt": "2026-11-20T00:00:00Z", "payload": {"productId": "MP1"}})
+    url = base_url + webhook_path(app, "toko-ginee")
+    for _ in range(2):  # a retry of it is a known duplicate, answered 200 as well
+        answer = httpx.post(url, content=product, headers={"Content-Type": "application/json"})
+        assert answer.status_code == 200, answer.text
+    first = httpx.post(url, content=product.replace("GENIE-", "GENIE-2-"),
+                       headers={"Content-Type": "application/json"}).json()
+    assert first["ok"] is True and first["ignored"] is True
+    assert first["outcome"].startswith("ignored:") and entity in first["outcome"]
+    assert _held(app) == (2, {})  # both notifications kept; no order fetched or made
+    with app.session() as session:
+        outcomes = {row.outcome for row in session.scalars(select(WebhookDelivery))}
+        assert all(outcome.startswith("ignored:") for outcome in outcomes)

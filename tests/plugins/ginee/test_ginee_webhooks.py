@@ -59,12 +59,19 @@ def test_each_notification_has_its_own_id_and_dedupe_key(emulator, connector, wo
     (json.dumps({"entity": "order", "payload": {"orderId": "SO1"}}).encode(), "id"),
     (json.dumps({"id": "GENIE1", "entity": "order", "payload": {}}).encode(), "orderId"),
     (json.dumps({"id": "GENIE1", "entity": "order", "payload": None}).encode(), "payload"),
-    (json.dumps({"id": "GENIE1", "entity": "master_product_create", "action": "CREATE",
-                 "payload": {"productId": "MP1"}}).encode(), "not an order event"),
 ])
-def test_malformed_or_foreign_bodies_are_refused_cleanly(connector, body, reason):
+def test_malformed_bodies_are_refused_cleanly(connector, body, reason):
     with pytest.raises(PermanentError, match=reason):
         connector.verify_webhook({}, body)
+
+
+@pytest.mark.parametrize("entity", ["master_product_create", "delivery-order", "inventory"])
+def test_other_modules_deliveries_are_ignored_not_refused(connector, entity):
+    body = json.dumps({"id": "GENIE7", "entity": entity, "action": "CREATE",
+                       "createAt": "2026-11-20T00:00:00Z", "payload": {"productId": "MP1"}})
+    hint = connector.verify_webhook({}, body.encode())
+    assert entity in hint.ignored and "not an order event" in hint.ignored
+    assert hint.dedupe_key == "ginee:GENIE7" and hint.external_id == ""
 
 
 def test_unknown_fields_and_nulls_in_a_delivery_are_tolerated(connector):
