@@ -65,7 +65,7 @@ from .jobs import (
     RecordKind,
     RecordStatus,
 )
-from .links import accounting_context, get_link, reintegrate
+from .links import accounting_context, accounting_contexts, get_link, reintegrate
 from .payouts import PAYOUT_RECORD, booked_payout
 from .registration import StorePlugin, hookimpl
 from .secret_input import secret_option
@@ -81,7 +81,8 @@ __all__ = [
     "ProviderConfigError", "ProviderPermanentError", "ProviderTransientError", "ReceiptMode",
     "RecordKind", "RecordStatus", "Refund", "RefundLine", "Rejected", "RequestGate", "Settlement",
     "Severity", "SkippableError", "StockLevel", "StorePlugin", "Subsidy", "SubsidyType",
-    "TransientError", "Warehouse", "WebhookHint", "accounting_context", "booked_payout",
+    "TransientError", "Warehouse", "WebhookHint", "accounting_context", "accounting_contexts",
+    "booked_payout",
     "connect_accounting", "get_link", "hookimpl", "provider_error", "reintegrate", "secret_option",
     "BatchHandler", "ContextBatch", "JobBatch", "batch_handler", "HeldBack", "held_back_skus",
 ]

@@ -110,6 +110,17 @@ def accounting_context(app: App, link: Link) -> LinkContext:
     return _context(app, link, "accounting")
 
 
+def accounting_contexts(app: App, platform: str) -> list[LinkContext]:
+    """Return the accounting context of every connected link on ``platform``, by link id.
+
+    For a plugin looking for a grant it can share: a platform that revokes earlier tokens on a
+    new authorization (Accurate) opens a further database with the grant a link already holds.
+    """
+    with app.session() as session:
+        return [accounting_context(app, link) for link in connected_links(session)
+                if link.accounting == platform]
+
+
 def build_commerce(app: App, link: Link) -> CommerceConnector:
     """Build the link's commerce connector from the plugin that registered its platform."""
     return app.plugins.registry.commerce(link.commerce)(commerce_context(app, link))

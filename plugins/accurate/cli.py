@@ -25,7 +25,9 @@ def _store(app: Any, link_id: str, connection: connecting.Connection) -> None:
 
 
 @accurate.command("connect")
-@click.option("--link", "link_id", required=True, help="The link to connect.")
+@click.option("--link", "link_ids", required=True, multiple=True,
+              help="The link to connect; repeat it (with one --database each) to connect "
+                   "several links with one OAuth authorization.")
 @click.option("--account-url", default=DEFAULT_ACCOUNT_URL, show_default=True,
               help="Accurate's account host (or an emulator's URL).")
 @click.option("--token", envvar="ACCURATE_API_TOKEN", show_envvar=True, callback=secret_option,
@@ -39,13 +41,14 @@ def _store(app: Any, link_id: str, connection: connecting.Connection) -> None:
 @click.option("--client-secret", envvar="ACCURATE_CLIENT_SECRET", show_envvar=True,
               callback=secret_option,
               help="OAuth client secret (OAuth scheme): env:VAR, file:PATH or prompt.")
-@click.option("--database", "database_id", help="Database id to open (OAuth, several databases).")
+@click.option("--database", "database_ids", multiple=True,
+              help="Database id to open (OAuth, several databases): one per --link, in order.")
 @click.option("--port", default=8765, show_default=True, help="Local OAuth callback port.")
 @click.option("--no-browser", is_flag=True, help="Print the authorization URL instead.")
 @click.pass_obj
-def connect_command(app: Any, link_id: str, account_url: str, token: str | None,  # noqa: PLR0913
-                    signature_secret: str | None, client_id: str | None,
-                    client_secret: str | None, database_id: str | None, port: int,
+def connect_command(app: Any, link_ids: tuple[str, ...], account_url: str,  # noqa: PLR0913
+                    token: str | None, signature_secret: str | None, client_id: str | None,
+                    client_secret: str | None, database_ids: tuple[str, ...], port: int,
                     no_browser: bool) -> None:
     """Connect a link's accounting side to an Accurate database (API token or OAuth).
 
@@ -57,24 +60,43 @@ def connect_command(app: Any, link_id: str, account_url: str, token: str | None,
     OAuth (owner account; opens the browser, waits on 127.0.0.1:PORT for the answer):
       jembatan accurate connect --link toko --client-id … --client-secret prompt \
         --database 123
+    \b
+    Several databases of one Accurate account, one link each, share ONE authorization
+    (a new authorization revokes the earlier one's tokens):
+      jembatan accurate connect --link toko-a --database 123 --link toko-b --database 456 …
+    A link connected later (`--link toko-c --database 789`) is opened with the grant a
+    link of the same app and account already holds: no browser, nothing revoked.
 
-    Several databases authorised at once become several links: one `connect` per link,
-    each with its --database. The database of a connected link cannot change: disconnect
-    and re-integrate (`jembatan link disconnect`, then connect again).
+    The database of a connected link cannot change: disconnect and re-integrate
+    (`jembatan link disconnect`, then connect again).
     """
+    if database_ids and len(database_ids) != len(link_ids):
+        raise click.UsageError("give one --database per --link, in the same order")
     if token:
         if not signature_secret:
             raise click.UsageError("--token needs --signature-secret")
-        connection = connecting.connect_api_token(account_url, token, signature_secret)
+        if len(link_ids) > 1:
+            raise click.UsageError("an API token opens one database: connect one --link")
+        connections = [connecting.connect_api_token(account_url, token, signature_secret)]
     elif client_id and client_secret:
+        from framework import accounting_contexts
+
+        holder = connecting.grant_holder(
+            (c for c in accounting_contexts(app, "accurate") if c.link_id not in link_ids),
+            account_url, client_id)
         opener = click.echo if no_browser else webbrowser.open
-        connection = connecting.connect_oauth(account_url, client_id, client_secret,
-                                              database_id, port, opener)
+        wanted = list(database_ids) or [None] * len(link_ids)
+        connections = connecting.connect_oauth_databases(
+            account_url, client_id, client_secret, wanted, port, opener, holder=holder)
+        if connections[0].grant_of:
+            click.echo(f"opened with the authorization {connections[0].grant_of} holds (one "
+                       "grant per Accurate account: a new one would revoke it)", err=True)
     else:
         raise click.UsageError("give --token/--signature-secret or --client-id/--client-secret")
-    _store(app, link_id, connection)
-    click.echo(f"link {link_id} connected to Accurate database "
-               f"{connection.settings['database_id']} ({connection.alias})")
+    for link_id, connection in zip(link_ids, connections, strict=True):
+        _store(app, link_id, connection)
+        click.echo(f"link {link_id} connected to Accurate database "
+                   f"{connection.settings['database_id']} ({connection.alias})")
 
 
 @accurate.command("databases")

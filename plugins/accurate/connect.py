@@ -7,18 +7,21 @@ refuses, and the operator disconnects and re-integrates instead.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from framework import ConfigError
+from framework import ConfigError, IntegrationError, LinkContext
 
-from .auth import API_TOKEN, OAUTH, AccurateConfig, authorize_url
+from .auth import API_TOKEN, DEFAULT_ACCOUNT_URL, OAUTH, AccurateConfig, authorize_url
 from .client import AccurateClient
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,8 @@ class Connection:
     settings: dict[str, Any]
     credentials: dict[str, Any]
     alias: str
+    #: the link whose OAuth grant opened this database (empty: a grant of its own)
+    grant_of: str = ""
 
 
 def connect_api_token(account_url: str, api_token: str, signature_secret: str,
@@ -101,24 +106,124 @@ def connect_oauth(  # noqa: PLR0913 - the flow's inputs
     open_url: Callable[[str], Any], **client_options: Any,
 ) -> Connection:
     """Run the code grant with a local callback, then open the chosen database."""
-    state, redirect = secrets.token_urlsafe(16), f"http://127.0.0.1:{port}/callback"
-    code = receive_code(port, state, open_url,
-                        authorize_url(account_url, client_id, redirect, state))
+    [connection] = connect_oauth_databases(account_url, client_id, client_secret, [database_id],
+                                           port, open_url, **client_options)
+    return connection
+
+
+def grant_holder(contexts: Iterable[LinkContext], account_url: str,
+                 client_id: str) -> LinkContext | None:
+    """Return the first link holding an OAuth grant of this app (``client_id``) on this host.
+
+    A new authorization of the same Accurate account for the same app revokes the earlier
+    access and refresh tokens (accurate-api.md §1.1): a further link is opened with the grant a
+    link already holds, as the console's multi-database flow does, never with a new one.
+    """
+    host = account_url.rstrip("/")
+    for context in contexts:
+        settings, held = context.settings, context.credentials
+        if (settings.get("auth") == OAUTH and held.get("refresh_token")
+                and held.get("client_id") == client_id
+                and str(settings.get("account_url") or DEFAULT_ACCOUNT_URL).rstrip("/") == host):
+            return context
+    return None
+
+
+def connect_oauth_databases(  # noqa: PLR0913 - the flow's inputs
+    account_url: str, client_id: str, client_secret: str, database_ids: Sequence[str | None],
+    port: int, open_url: Callable[[str], Any], holder: LinkContext | None = None,
+    **client_options: Any,
+) -> list[Connection]:
+    """Open each of ``database_ids`` with ONE OAuth grant; return a connection per database.
+
+    With a ``holder`` (``grant_holder``) whose grant can open every database, its grant is
+    used and no authorization is asked for; a refresh it needs meanwhile is saved on the
+    holder (and so on every link of the grant). Otherwise one code grant is run with a local
+    callback. ``None`` in ``database_ids`` means the account's only database.
+
+    Raises:
+        ConfigError: a database is not among those the grant opens, or the grant is refused.
+    """
     config = AccurateConfig(auth=OAUTH, account_url=account_url, client_id=client_id,
                             client_secret=client_secret)
-    with AccurateClient(config, **client_options) as client:
-        client.exchange_code(code, redirect)
-        databases = {str(d["id"]): d for d in client.list_databases()}
-        if database_id is None and len(databases) == 1:
-            database_id = next(iter(databases))
-        if database_id not in databases:
-            raise ConfigError(f"choose the Accurate database: {_names(databases)}",
-                              fix="run the command again with --database <ID>")
-        client.open_database(database_id)
-        credentials = client.config.credentials()
-    return Connection({"auth": OAUTH, "account_url": account_url, "database_id": database_id,
-                       "host": credentials.pop("host")}, credentials,
-                      str(databases[database_id].get("alias")))
+    tokens: dict[str, Any] = {}
+    databases: dict[str, Mapping[str, Any]] = {}
+    if holder is not None:
+        try:
+            tokens, databases = _holder_grant(holder, **client_options)
+        except IntegrationError as error:  # its grant no longer works: a new one is needed
+            log.warning("the Accurate grant of %s cannot be used (%s): authorizing anew",
+                        holder.link_id, error)
+            holder = None
+    if holder is not None and None in database_ids:
+        _choose(databases, None)  # several databases: ask which before authorizing anew
+    if holder is not None and not _opens(databases, database_ids):
+        log.warning("%s's Accurate grant does not open database %s: authorizing anew (log in "
+                    "as the account that owns it)", holder.link_id,
+                    ", ".join(str(d) for d in database_ids))
+        holder = None
+    if holder is None:
+        state, redirect = secrets.token_urlsafe(16), f"http://127.0.0.1:{port}/callback"
+        code = receive_code(port, state, open_url,
+                            authorize_url(account_url, client_id, redirect, state))
+        with AccurateClient(config, **client_options) as client:
+            client.exchange_code(code, redirect)
+            databases = {str(d["id"]): d for d in client.list_databases()}
+            tokens = {"access_token": client.config.access_token,
+                      "refresh_token": client.config.refresh_token}
+    chosen = [_choose(databases, database_id) for database_id in database_ids]
+    connections = []
+    for database_id in chosen:
+        with AccurateClient(config.with_updates(**tokens),
+                            on_credentials=_keep_grant_on(holder), **client_options) as client:
+            client.open_database(database_id)
+            credentials = client.config.credentials()
+            tokens = {"access_token": client.config.access_token,
+                      "refresh_token": client.config.refresh_token}
+        connections.append(Connection(
+            {"auth": OAUTH, "account_url": account_url, "database_id": database_id,
+             "host": credentials.pop("host")}, credentials,
+            str(databases[database_id].get("alias")), holder.link_id if holder else ""))
+    return connections
+
+
+def _holder_grant(holder: LinkContext, **client_options: Any
+                  ) -> tuple[dict[str, Any], dict[str, Mapping[str, Any]]]:
+    """The holder's current tokens and the databases its grant opens (refreshed if needed)."""
+    from .connector import AccurateConnector
+
+    with AccurateConnector(holder, transport=client_options.get("transport")) as connector:
+        databases = {str(d["id"]): d for d in connector.client.list_databases()}
+        held = connector.client.config
+        return {"access_token": held.access_token, "refresh_token": held.refresh_token}, databases
+
+
+def _opens(databases: Mapping[str, Any], wanted: Sequence[str | None]) -> bool:
+    if any(database_id is None for database_id in wanted):
+        return len(databases) == 1
+    return all(str(database_id) in databases for database_id in wanted)
+
+
+def _choose(databases: Mapping[str, Mapping[str, Any]], database_id: str | None) -> str:
+    if database_id is None and len(databases) == 1:
+        return next(iter(databases))
+    if database_id is None or str(database_id) not in databases:
+        raise ConfigError(f"choose the Accurate database: {_names(databases)}",
+                          fix="run the command again with --database <ID>")
+    return str(database_id)
+
+
+def _keep_grant_on(holder: LinkContext | None) -> Callable[[Mapping[str, Any]], None]:
+    """Save a grant refreshed while opening a database on the link that holds it."""
+    def saved(credentials: Mapping[str, Any]) -> None:
+        if holder is None:
+            return
+        stored = dict(holder.load_credentials() if holder.load_credentials else
+                      holder.credentials)
+        if credentials.get("refresh_token") not in (None, stored.get("refresh_token")):
+            holder.save_credentials({**stored, "access_token": credentials["access_token"],
+                                     "refresh_token": credentials["refresh_token"]})
+    return saved
 
 
 def _names(databases: Mapping[str, Mapping[str, Any]]) -> str:

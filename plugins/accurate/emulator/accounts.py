@@ -29,6 +29,7 @@ def grant(auth: AuthRegistry, form: dict[str, Any]) -> dict[str, Any]:
         if issued is None or issued[0] != form.get("redirect_uri"):
             raise AuthFailure(400, {"error": "invalid_grant",
                                     "error_description": "Invalid authorization code"})
+        auth.authorize_anew()  # the account's earlier tokens for this app stop working
         return auth.issue_tokens(issued[1])
     if grant_type == "refresh_token":
         # refresh tokens rotate: the one used here is spent

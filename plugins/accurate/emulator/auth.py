@@ -86,6 +86,9 @@ class AuthRegistry:
     refresh_tokens: dict[str, frozenset[str]] = field(default_factory=dict)
     sessions: dict[str, int] = field(default_factory=dict)
     revoked: dict[str, set[str]] = field(default_factory=dict)
+    #: a new authorization of the (one) owner account for this app revokes the access and
+    #: refresh tokens of every earlier one (accurate-api.md §1.1, observed in production)
+    revoke_earlier_grants: bool = True
 
     def issue_api_token(self, db_id: int) -> str:
         """Create an API token for one database (``aat.<a>.<b>`` with a JSON tail)."""
@@ -100,6 +103,12 @@ class AuthRegistry:
         code = secrets.token_urlsafe(12)
         self.codes[code] = (redirect_uri, scopes)
         return code
+
+    def authorize_anew(self) -> None:
+        """A new code grant: revoke the earlier grants' tokens (when ``revoke_earlier_grants``)."""
+        if self.revoke_earlier_grants:
+            self.access_tokens.clear()
+            self.refresh_tokens.clear()
 
     def issue_tokens(self, scopes: frozenset[str]) -> dict[str, Any]:
         """Create an access token and a (single-use) refresh token."""

@@ -85,3 +85,102 @@ def test_cli_connect_and_databases(emulator, db, tmp_path, monkeypatch) -> None:
     refused = runner.invoke(build_cli(), args)
     assert refused.exit_code != 0 and "disconnect and re-integrate" in refused.output
     app.close()
+
+
+def _oauth_cli(emulator, tmp_path, monkeypatch, link_ids):
+    """An App with ``link_ids`` unconnected, and ``connect(*args)`` running the CLI's OAuth.
+
+    The browser is an HTTP client following Accurate's consent page (auto-consent on); each
+    authorization it is sent to is counted.
+    """
+    from framework.app import App
+    from framework.cli import build_cli
+    from framework.links import create_link
+    from plugins.accurate import cli
+
+    url = f"sqlite:///{tmp_path}/jembatan.db"
+    monkeypatch.setenv("JEMBATAN_LOAD_PLUGINS", "plugins.accurate.hooks")
+    monkeypatch.setenv("TEST_ACCURATE_CLIENT_SECRET", emulator.auth.client_secret)
+    app = App.create(database_url=url)
+    with app.session() as session:
+        for link_id in link_ids:
+            create_link(session, app.secrets, id=link_id, name=link_id, commerce="ginee",
+                        accounting="accurate", commerce_settings={}, commerce_credentials={},
+                        accounting_settings={}, accounting_credentials={})
+    authorizations = []
+
+    def browser(address: str) -> None:
+        authorizations.append(address)
+        httpx.get(address, follow_redirects=True)
+
+    monkeypatch.setattr(cli.webbrowser, "open", browser)
+
+    def connect_links(*args: str):
+        return CliRunner().invoke(build_cli(), [
+            "--database", url, "accurate", "connect", "--account-url", emulator.base_url,
+            "--client-id", emulator.auth.client_id,
+            "--client-secret", "env:TEST_ACCURATE_CLIENT_SECRET", "--port", str(free_port()),
+            *args])
+
+    return app, connect_links, authorizations
+
+
+def _works(app, link_id: str) -> bool:
+    from framework.links import build_accounting, get_link
+
+    with app.session() as session:
+        link = get_link(session, link_id)
+    with build_accounting(app, link) as books:
+        return bool(books.list_warehouses())
+
+
+def test_links_connected_one_after_another_share_one_oauth_grant(
+        emulator, seed_database, tmp_path, monkeypatch) -> None:
+    seed = seed_database
+    first, second = seed(emulator, "PT Satu"), seed(emulator, "PT Dua")
+    app, connect_links, authorizations = _oauth_cli(emulator, tmp_path, monkeypatch,
+                                                    ("toko-a", "toko-b"))
+    try:
+        done = connect_links("--link", "toko-a", "--database", str(first))
+        assert done.exit_code == 0, done.output
+        later = connect_links("--link", "toko-b", "--database", str(second))
+        assert later.exit_code == 0, later.output
+        assert len(authorizations) == 1  # a second one would revoke toko-a's tokens
+        assert _works(app, "toko-a") and _works(app, "toko-b")
+        assert "authorization toko-a holds" in later.output
+        emulator.expire_access_tokens()  # toko-a refreshes; toko-b follows the rotation
+        assert _works(app, "toko-a") and _works(app, "toko-b")
+    finally:
+        app.close()
+
+
+def test_several_links_connect_with_one_authorization(emulator, seed_database, tmp_path,
+                                                      monkeypatch) -> None:
+    seed = seed_database
+    first, second = seed(emulator, "PT Satu"), seed(emulator, "PT Dua")
+    app, connect_links, authorizations = _oauth_cli(emulator, tmp_path, monkeypatch,
+                                                    ("toko-a", "toko-b"))
+    try:
+        done = connect_links("--link", "toko-a", "--database", str(first),
+                             "--link", "toko-b", "--database", str(second))
+        assert done.exit_code == 0, done.output
+        assert f"link toko-a connected to Accurate database {first} (PT Satu)" in done.output
+        assert f"link toko-b connected to Accurate database {second} (PT Dua)" in done.output
+        assert len(authorizations) == 1
+        assert _works(app, "toko-a") and _works(app, "toko-b")
+        mismatched = connect_links("--link", "toko-a", "--link", "toko-b", "--database", "1")
+        assert mismatched.exit_code != 0 and "one --database per --link" in mismatched.output
+    finally:
+        app.close()
+
+
+def test_a_new_authorization_revokes_the_earlier_tokens_in_the_emulator(emulator, db) -> None:
+    # accurate-api.md §1.1: what makes sharing one grant necessary
+    earlier = connect.connect_oauth(emulator.base_url, emulator.auth.client_id,
+                                    emulator.auth.client_secret, str(db), free_port(),
+                                    lambda url: httpx.get(url, follow_redirects=True))
+    connect.connect_oauth(emulator.base_url, emulator.auth.client_id,
+                          emulator.auth.client_secret, str(db), free_port(),
+                          lambda url: httpx.get(url, follow_redirects=True))
+    assert earlier.credentials["access_token"] not in emulator.auth.access_tokens
+    assert earlier.credentials["refresh_token"] not in emulator.auth.refresh_tokens
