@@ -7,6 +7,7 @@ order, so the dedupe key names the order, its status and the time of the change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -35,6 +36,10 @@ def verify_order_webhook(headers: Mapping[str, str], body: bytes, secret: str,
         now: the current time (aware).
         max_age: how old a change may be before the delivery is refused as stale.
 
+    A signed delivery of another event (a product or stock change) comes back as an ignored
+    hint: the core stores it and answers 200, and nothing is fetched. Its dedupe key is the
+    body's digest (such bodies carry no notification id), so a retry of it is a duplicate.
+
     Raises:
         PermanentError: forged or missing signature, malformed body, or a stale delivery.
     """
@@ -44,6 +49,12 @@ def verify_order_webhook(headers: Mapping[str, str], body: bytes, secret: str,
         raise PermanentError(f"Forstok webhook refused: {contract.WEBHOOK_SIGNATURE_HEADER} "
                              "is missing or does not match the body",
                              fix="check the link's secret_key matches Forstok's")
+    other = _other_event(body)
+    if other:  # signed and well formed, but not an order change: stored and answered 200
+        return WebhookHint.ignore(
+            f"Forstok event {other!r} is not an order event; jembatan acts on "
+            f"{contract.WEBHOOK_EVENT_ORDER_UPDATED!r} only",
+            dedupe_key=f"forstok:{other}:{hashlib.sha256(body).hexdigest()[:32]}")
     event = _parse(body)
     if event.updated_at < now - max_age or event.updated_at > now + contract.WEBHOOK_MAX_SKEW:
         raise PermanentError(f"Forstok webhook refused as stale: order {event.order_id} change "
@@ -53,6 +64,18 @@ def verify_order_webhook(headers: Mapping[str, str], body: bytes, secret: str,
         dedupe_key=f"forstok:{event.order_id}:{event.status}:{event.updated_at.isoformat()}")
 
 
+def _other_event(body: bytes) -> str:
+    """The ``event`` of a delivery that is not an order change (empty for an order change)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""  # _parse says what is wrong with it
+    event = data.get("event") if isinstance(data, dict) else None
+    if isinstance(event, str) and event.strip() and event != contract.WEBHOOK_EVENT_ORDER_UPDATED:
+        return event.strip()[:100]
+    return ""
+
+
 def _parse(body: bytes) -> ForstokWebhook:
     try:
         event = ForstokWebhook.model_validate(json.loads(body))
@@ -60,7 +83,4 @@ def _parse(body: bytes) -> ForstokWebhook:
         raise PermanentError(f"Forstok webhook body is not JSON: {exc.msg}") from exc
     except ValidationError as exc:
         raise PermanentError(f"Forstok webhook body is malformed: {describe_invalid(exc)}") from exc
-    if event.event != contract.WEBHOOK_EVENT_ORDER_UPDATED:
-        raise PermanentError(f"Forstok webhook event {event.event!r} is not handled "
-                             f"(only {contract.WEBHOOK_EVENT_ORDER_UPDATED!r})")
     return event

@@ -83,13 +83,20 @@ def test_stale_or_future_delivery_is_refused(emulator, connector, clock, age):
                  "updated_at": "2026-11-20T03:00:00+00:00"}).encode(), "order_id"),
     (json.dumps({"event": "order.updated", "order_id": 1, "status": "open",
                  "updated_at": "2026-11-20T03:00:00"}).encode(), "updated_at"),
-    (json.dumps({"event": "item.updated", "order_id": 1, "status": "open",
-                 "updated_at": "2026-11-20T03:00:00+00:00"}).encode(), "not handled"),
 ])
 def test_malformed_signed_body_is_refused(emulator, connector, body, reason):
     headers = {"X-Forstok-Signature": sign_hex(emulator.secret_key, body)}
     with pytest.raises(PermanentError, match=reason):
         connector.verify_webhook(headers, body)
+
+
+def test_a_signed_delivery_of_another_event_is_ignored_not_refused(emulator, connector):
+    headers, body = signed(emulator, {"event": "item.updated", "item_id": 7})
+    hint = connector.verify_webhook(headers, body)
+    assert "'item.updated' is not an order event" in hint.ignored
+    assert hint.dedupe_key == connector.verify_webhook(headers, body).dedupe_key  # a retry
+    with pytest.raises(PermanentError, match="does not match"):  # still signed first
+        connector.verify_webhook({"X-Forstok-Signature": "0" * 64}, body)
 
 
 # ------------------------------------------------------- through the core's per-link secret URL
