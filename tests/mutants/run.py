@@ -32,13 +32,12 @@ class Mutant:
 
 MUTANTS = (
     Mutant("accurate duplicate-number refusal not adopted as already saved",
-           "plugins/accurate/documents.py",
-           'if error.code == "duplicate" and "dengan No" in error.message:', "if False:",
+           "plugins/accurate/posting.py",
+           'row = rows.get(str(body["number"]))', "row = None",
            ("tests/plugins/accurate/test_accurate_lost_answer.py",)),
-    Mutant("sales order handler skips its look-up",
-           "plugins/accurate/handlers.py",
-           "existing = find_document(ctx, connector, order, SALES_ORDER)\n    if existing",
-           "existing = None\n    if existing",
+    Mutant("a bound document is saved again",
+           "plugins/accurate/posting.py",
+           "bound(due.ctx, document, due.order) if trust_bindings", "None if trust_bindings",
            ("tests/plugins/accurate/test_accurate_lost_answer.py",)),
     Mutant("the runner's heartbeat never extends leases",
            "framework/runner.py",
