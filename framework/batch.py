@@ -48,6 +48,10 @@ class JobBatch(Protocol):
         """Load the bindings of ``refs`` in one query, so ``ctx.binding`` asks no more."""
         ...
 
+    def prefetch_many(self, wanted: Mapping[str, Iterable[str]]) -> None:
+        """``prefetch_bindings`` for several kinds at once (``{kind: refs}``, one query)."""
+        ...
+
     def flush(self) -> None:
         """Commit the writes the contexts hold (bindings and records) in one transaction."""
         ...
@@ -78,6 +82,9 @@ class ContextBatch:
         return self.jobs[0].commerce()
 
     def prefetch_bindings(self, kind: str, refs: Iterable[str]) -> None:
+        """Nothing to load: the contexts answer ``binding`` themselves."""
+
+    def prefetch_many(self, wanted: Mapping[str, Iterable[str]]) -> None:
         """Nothing to load: the contexts answer ``binding`` themselves."""
 
     def flush(self) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,9 @@ from .records import write_record, write_records
 
 if TYPE_CHECKING:
     from .app import App
+
+#: binding keys one prefetch query asks for at most
+PREFETCH_CHUNK = 500
 
 
 class _Shared:
@@ -139,12 +142,8 @@ class DatabaseJobContext:
             ConfigError: the warehouse is unbound; the message names it and the bind command.
         """
         if self._shared.warehouses is None or not self._shared.hold_writes:
-            with self.app.session() as session:
-                self._shared.warehouses = [
-                    (row.store_warehouse_id, row.accounting_warehouse)
-                    for row in session.scalars(select(WarehouseBinding).where(
-                        WarehouseBinding.link_id == self.link.id))]
-        rows = self._shared.warehouses
+            self._load_configuration()
+        rows = self._shared.warehouses or []
         if store_warehouse_id is None and len(rows) == 1:
             return rows[0][1]
         for store_id, accounting_warehouse in rows:
@@ -159,14 +158,26 @@ class DatabaseJobContext:
             ConfigError: nothing is mapped; the message names the map command.
         """
         if self._shared.accounts is None or not self._shared.hold_writes:
-            with self.app.session() as session:
-                self._shared.accounts = {
-                    (row.role, row.qualifier): row.value for row in session.scalars(
-                        select(AccountMapping).where(AccountMapping.link_id == self.link.id))}
+            self._load_configuration()
+        accounts = self._shared.accounts or {}
         for candidate in (qualifier, ""):
-            if (role, candidate) in self._shared.accounts:
-                return self._shared.accounts[(role, candidate)]
+            if (role, candidate) in accounts:
+                return accounts[(role, candidate)]
         raise unmapped_account(self.link.id, role, qualifier)
+
+    def _load_configuration(self) -> None:
+        # The link's warehouse bindings and account mappings, read together (a batch reads
+        # them once; a plain job's context on every use, so an operator's change applies).
+        with self.app.session() as session:
+            self._shared.warehouses = [
+                (row.store_warehouse_id, row.accounting_warehouse)
+                for row in session.execute(select(
+                    WarehouseBinding.store_warehouse_id, WarehouseBinding.accounting_warehouse)
+                    .where(WarehouseBinding.link_id == self.link.id))]
+            self._shared.accounts = {
+                (row.role, row.qualifier): row.value for row in session.execute(select(
+                    AccountMapping.role, AccountMapping.qualifier, AccountMapping.value)
+                    .where(AccountMapping.link_id == self.link.id))}
 
     def awaiting_invoice(self, store_warehouse_id: str) -> Mapping[str, int]:
         """Quantities per SKU the store deducted whose accounting documents are still queued."""
@@ -224,29 +235,54 @@ class DatabaseJobBatch:
 
     def prefetch_bindings(self, kind: str, refs: Iterable[str]) -> None:
         """Load the bindings of ``refs`` in one query (absent ones are remembered too)."""
-        wanted = [ref for ref in dict.fromkeys(refs) if (kind, ref) not in self._shared.bindings]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            with self.app.session() as session:
-                rows = session.scalars(select(DocumentBindingRow).where(
-                    DocumentBindingRow.link_id == self.link.id, DocumentBindingRow.kind == kind,
-                    DocumentBindingRow.ref.in_(chunk)))
-                found = {row.ref: DocumentBinding(row.kind, row.ref, row.accounting_id,
-                                                  row.accounting_number) for row in rows}
-            for ref in chunk:
-                self._shared.bindings[(kind, ref)] = found.get(ref)
+        self.prefetch_many({kind: refs})
 
-    def flush(self) -> None:
-        """Commit every held binding and record in one transaction (two statements)."""
+    def prefetch_many(self, wanted: Mapping[str, Iterable[str]]) -> None:
+        """Load the bindings of several kinds at once: ``{kind: refs}``, one query per 500.
+
+        A batch asks for its orders' documents, items and customers together (one round
+        trip instead of one per kind).
+        """
+        keys = [(kind, ref) for kind, refs in wanted.items() for ref in dict.fromkeys(refs)
+                if (kind, ref) not in self._shared.bindings]
+        for start in range(0, len(keys), PREFETCH_CHUNK):
+            chunk = keys[start:start + PREFETCH_CHUNK]
+            by_kind: dict[str, list[str]] = {}
+            for kind, ref in chunk:
+                by_kind.setdefault(kind, []).append(ref)
+            with self.app.session() as session:
+                rows = session.execute(select(
+                    DocumentBindingRow.kind, DocumentBindingRow.ref,
+                    DocumentBindingRow.accounting_id, DocumentBindingRow.accounting_number)
+                    .where(DocumentBindingRow.link_id == self.link.id,
+                           or_(*(and_(DocumentBindingRow.kind == kind,
+                                      DocumentBindingRow.ref.in_(refs))
+                                 for kind, refs in by_kind.items()))))
+                found = {(row.kind, row.ref): DocumentBinding(*row) for row in rows}
+            for key in chunk:
+                self._shared.bindings[key] = found.get(key)
+
+    def flush(self, session: Session | None = None) -> None:
+        """Commit every held binding and record in one transaction (two statements).
+
+        With ``session``, write them in the caller's transaction instead (the runner
+        commits a batch's last writes together with its jobs' outcomes); they stay held
+        until ``written`` says that transaction committed, so a failed one can write them
+        again on their own.
+        """
+        if session is not None:
+            _write_held(session, self._shared.binds, self._shared.records)
+            return
         binds, self._shared.binds = self._shared.binds, []
         records, self._shared.records = self._shared.records, []
         if not binds and not records:
             return
-        with self.app.session() as session:
-            if binds:
-                _upsert_bindings(session, binds)
-            if records:
-                write_records(session, records)
+        with self.app.session() as own:
+            _write_held(own, binds, records)
+
+    def written(self) -> None:
+        """Forget the held writes: the caller's transaction (``flush(session)``) committed."""
+        self._shared.binds, self._shared.records = [], []
 
 
     def close(self) -> None:
@@ -254,6 +290,14 @@ class DatabaseJobBatch:
         for connector in self._shared.connectors.values():
             connector.close()
         self._shared.connectors.clear()
+
+
+def _write_held(session: Session, binds: list[dict[str, Any]],
+                records: list[dict[str, Any]]) -> None:
+    if binds:
+        _upsert_bindings(session, binds)
+    if records:
+        write_records(session, records)
 
 
 def _upsert_bindings(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -265,4 +309,6 @@ def _upsert_bindings(session: Session, rows: list[dict[str, Any]]) -> None:
     statement = insert.on_conflict_do_update(
         index_elements=["link_id", "kind", "ref"],
         set_={name: insert.excluded[name] for name in ("accounting_id", "accounting_number")})
-    session.execute(statement, [{**row, "created_at": now} for row in latest.values()])
+    # RETURNING makes SQLAlchemy send the rows as multi-row VALUES pages (one round trip)
+    session.execute(statement.returning(DocumentBindingRow.id),
+                    [{**row, "created_at": now} for row in latest.values()])

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, text, tuple_, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -157,35 +157,64 @@ def claim_batch(  # noqa: PLR0913 - the knobs of one claim
         release_expired_leases(session)
     now = utcnow()
     prefetch, share = max(1, prefetch), max(1, share)
-    runnable = _runnable(now)
+    runnable = _RUNNABLE
     if link_ids is not None:
         runnable = runnable.where(Job.link_id.in_(list(link_ids)))
-    rows = list(session.scalars(runnable.limit(prefetch * share)))
+    limit = prefetch * share
+    rows = list(session.scalars(_limited(runnable, limit) if link_ids is None
+                                else runnable.limit(limit), {"now": now}))
     if not rows:
-        return []
+        return Claim()
     first = rows[0]
     size = batch_size(first.kind)
     if size >= 1:
         group = [job for job in rows if _same_batch(job, first)][:size]
-        if len(group) < size:
-            group += session.scalars(
-                _runnable(now).where(Job.link_id == first.link_id, Job.kind == first.kind,
-                                     _lane_is(first.lane), Job.id.not_in([j.id for j in group]))
-                .limit(size - len(group))).all()
+        more = len(rows) > len(group)
+        if len(group) < size and len(rows) == limit:  # fewer rows: every runnable one is here
+            extra = session.scalars(
+                _RUNNABLE.where(Job.link_id == first.link_id, Job.kind == first.kind,
+                                _lane_is(first.lane), Job.id.not_in([j.id for j in group]))
+                .limit(size - len(group)), {"now": now}).all()
+            group += extra
+            more = True
     else:
         plain = [job for job in rows if batch_size(job.kind) == 0]
         group = plain[:min(prefetch, -(-len(plain) // share))]
-    return _lease(session, group, worker_id, now + timedelta(seconds=lease_seconds))
+        more = len(rows) > len(group)
+    return Claim(_lease(session, group, worker_id, now + timedelta(seconds=lease_seconds)),
+                 more=more)
 
 
-def _runnable(now: datetime):  # noqa: ANN202 - a Select
+class Claim(list[Job]):
+    """The jobs one claim leased; ``more`` says whether it saw runnable jobs it left behind
+    (the caller may wake an idle sibling for them)."""
+
+    def __init__(self, jobs: Iterable[Job] = (), *, more: bool = False) -> None:
+        super().__init__(jobs)
+        self.more = more
+
+
+def _runnable():  # noqa: ANN202 - a Select
     # Ordered by run_at alone, the claim index (status, run_at) is already in order.
-    busy = select(Lane.name).where(Lane.busy_until > now)
+    # ``now`` is a parameter: the statement is built once (every claim runs it, and a
+    # statement built afresh is walked again to find its compiled form).
+    busy = select(Lane.name).where(Lane.busy_until > bindparam("now"))
     return (select(Job)
-            .where(Job.status == JobStatus.QUEUED, Job.run_at <= now, _first_of_sequence(),
-                   or_(Job.lane.is_(None), Job.lane.not_in(busy)))
+            .where(Job.status == JobStatus.QUEUED, Job.run_at <= bindparam("now"),
+                   _first_of_sequence(), or_(Job.lane.is_(None), Job.lane.not_in(busy)))
             .order_by(Job.run_at)
             .with_for_update(skip_locked=True, of=Job))
+
+
+_LIMITED: dict[int, Select] = {}
+
+
+def _limited(statement: Select, limit: int) -> Select:
+    """``statement.limit(limit)`` for the unfiltered claim, built once per limit."""
+    found = _LIMITED.get(limit)
+    if found is None:
+        found = _LIMITED.setdefault(limit, statement.limit(limit))
+    return found
 
 
 def _same_batch(job: Job, first: Job) -> bool:
@@ -323,3 +352,6 @@ def requeue(session: Session, job_id: int) -> Job:
     job.lease_owner = job.lease_until = job.finished_at = None
     session.flush()
     return job
+
+
+_RUNNABLE = _runnable()

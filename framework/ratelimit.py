@@ -35,10 +35,9 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from .models import Lane, LanePermit, utcnow
 from .plugins import LaneLimit, Registry
@@ -138,41 +137,35 @@ class DatabaseGate(_LaneGate):
 
     def _try_acquire(self, lane: str, limit: LaneLimit) -> tuple[int | None, float]:
         """Admit one request now, or return how long to wait before asking again."""
-        with Session(self.engine) as session, session.begin():
-            self._lock_lane(session, lane, limit)
+        with self.engine.begin() as connection:
+            self._lock_lane(connection, lane, limit)
             now = utcnow()
-            unreleased = LanePermit.released_at.is_(None) & (LanePermit.expires_at > now)
-            in_flight, in_window, first_free = session.execute(
-                select(func.count().filter(unreleased),
-                       func.count().filter(or_(unreleased, LanePermit.released_at > now - WINDOW)),
-                       func.min(LanePermit.released_at).filter(LanePermit.released_at
-                                                               > now - WINDOW))
-                .where(LanePermit.lane == lane, LanePermit.acquired_at > now - PERMIT_TTL)
-            ).one()
+            in_flight, in_window, first_free = connection.execute(
+                _COUNT, {"lane": lane, "now": now, "window_start": now - WINDOW,
+                         "ttl_start": now - PERMIT_TTL}).one()
             if in_flight >= limit.in_flight or in_window >= limit.per_second:
                 wait = _wait_seconds(now, first_free if in_flight < limit.in_flight else None)
-                session.execute(update(Lane).where(Lane.name == lane)
-                                .values(busy_until=now + timedelta(seconds=wait)))
+                connection.execute(_BUSY, {"lane": lane,
+                                           "until": now + timedelta(seconds=wait)})
                 return None, wait
-            permit = LanePermit(lane=lane, holder=self.holder, acquired_at=now,
-                                expires_at=now + PERMIT_LEASE)
-            session.add(permit)
+            permit_id = connection.execute(_ADMIT, {
+                "lane": lane, "holder": self.holder, "acquired_at": now,
+                "expires_at": now + PERMIT_LEASE}).scalar_one()
             self._admissions += 1
             if self._admissions % 200 == 1:
-                _prune(session, lane, now)
-            session.flush()
-            return permit.id, 0.0
+                _prune(connection, lane, now)
+            return permit_id, 0.0
 
-    def _lock_lane(self, session: Session, lane: str, limit: LaneLimit) -> None:
+    def _lock_lane(self, connection: Connection, lane: str, limit: LaneLimit) -> None:
         # The lane row is the mutex: on PostgreSQL admissions to one lane queue up on it;
         # SQLite's BEGIN IMMEDIATE has serialised the whole transaction already.
         if lane not in self._known_lanes:
-            insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+            insert = (postgresql.insert if connection.dialect.name == "postgresql"
                       else sqlite.insert)(Lane)
-            session.execute(insert.values(name=lane, per_second=limit.per_second,
-                                          in_flight=limit.in_flight).on_conflict_do_nothing())
+            connection.execute(insert.values(name=lane, per_second=limit.per_second,
+                                             in_flight=limit.in_flight).on_conflict_do_nothing())
             self._known_lanes.add(lane)
-        session.execute(select(Lane.name).where(Lane.name == lane).with_for_update())
+        connection.execute(_LOCK, {"lane": lane})
 
     def _hold(self, permit_id: int) -> None:
         with self._held_lock:
@@ -192,8 +185,8 @@ class DatabaseGate(_LaneGate):
                     self._renewer = None
                     return
             try:
-                with Session(self.engine) as session, session.begin():
-                    session.execute(update(LanePermit).where(
+                with self.engine.begin() as connection:
+                    connection.execute(update(LanePermit).where(
                         LanePermit.id.in_(held), LanePermit.released_at.is_(None))
                         .values(expires_at=utcnow() + PERMIT_LEASE))
             except SQLAlchemyError as error:  # the next renewal may succeed; leases are long
@@ -202,9 +195,9 @@ class DatabaseGate(_LaneGate):
     def _release(self, lane: str, permit: Permit) -> None:
         with self._held_lock:
             self._held.discard(permit.token)
-        with Session(self.engine) as session, session.begin():
-            session.execute(update(LanePermit).where(LanePermit.id == permit.token)
-                            .values(released_at=permit.seen_by(utcnow())))
+        with self.engine.begin() as connection:
+            connection.execute(_RELEASE, {"permit": permit.token,
+                                          "seen": permit.seen_by(utcnow())})
 
 
 def _wait_seconds(now: datetime, first_free: datetime | None) -> float:
@@ -216,9 +209,31 @@ def _wait_seconds(now: datetime, first_free: datetime | None) -> float:
     return min(max(0.0, due), MAX_WAIT) + random.uniform(0.0005, POLL_MIN)
 
 
-def _prune(session: Session, lane: str, now: datetime) -> None:
-    session.execute(delete(LanePermit).where(LanePermit.lane == lane,
-                                             LanePermit.acquired_at < now - PRUNE_AFTER))
+def _prune(connection: Connection, lane: str, now: datetime) -> None:
+    connection.execute(delete(LanePermit).where(LanePermit.lane == lane,
+                                                LanePermit.acquired_at < now - PRUNE_AFTER))
+
+
+# The gate's statements, built once: every admission runs them, and a statement object
+# built afresh each time is walked again to find its compiled form (a few ms a request on
+# a busy two-core machine; the gate's round trips sit on every request's path).
+_UNRELEASED = LanePermit.released_at.is_(None) & (LanePermit.expires_at > bindparam("now"))
+_COUNT = (
+    select(func.count().filter(_UNRELEASED),
+           func.count().filter(or_(_UNRELEASED,
+                                   LanePermit.released_at > bindparam("window_start"))),
+           func.min(LanePermit.released_at).filter(
+               LanePermit.released_at > bindparam("window_start")))
+    .where(LanePermit.lane == bindparam("lane"),
+           LanePermit.acquired_at > bindparam("ttl_start")))
+_LOCK = select(Lane.name).where(Lane.name == bindparam("lane")).with_for_update()
+_BUSY = update(Lane).where(Lane.name == bindparam("lane")).values(
+    busy_until=bindparam("until"))
+_ADMIT = insert(LanePermit).values(
+    lane=bindparam("lane"), holder=bindparam("holder"), acquired_at=bindparam("acquired_at"),
+    expires_at=bindparam("expires_at")).returning(LanePermit.id)
+_RELEASE = update(LanePermit).where(LanePermit.id == bindparam("permit")).values(
+    released_at=bindparam("seen"))
 
 
 class MemoryGate(_LaneGate):

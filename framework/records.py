@@ -75,8 +75,9 @@ def write_records(session: Session, records: list[dict[str, Any]]) -> None:
     statement = insert.on_conflict_do_update(
         index_elements=["link_id", "kind", "ref", "document"],
         set_={name: insert.excluded[name] for name in changed})
-    # executemany: compiled once and cached, sent as multi-row batches by the driver
-    session.execute(statement, list(rows.values()))
+    # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERT ... VALUES pages
+    # (one round trip per page), not one statement per record
+    session.execute(statement.returning(PushRecord.id), list(rows.values()))
 
 
 def list_records(  # noqa: PLR0913 - the filters operators combine

@@ -140,6 +140,9 @@ class Runner:
         self._held_lock = threading.Lock()
         self._expired_checked_at = float("-inf")
         self._lane_free_at: float | None = None
+        #: look for dead workers' jobs before every "idle" answer (``run_burst``, ``run_one``:
+        #: the caller stops when idle); ``run_forever`` polls anyway and checks once a second
+        self.certain_idle = True
         self.waker = Waker(app.database_url)
         _ = app.gate  # build shared pieces once, before threads race for them
 
@@ -171,6 +174,7 @@ class Runner:
 
     def run_forever(self, stop: threading.Event) -> None:
         """Run jobs and periodic tasks until ``stop`` is set (the worker command's loop)."""
+        self.certain_idle = False
         self.waker.start(stop)
 
         def work() -> None:
@@ -285,8 +289,8 @@ class Runner:
         try:
             handler = self.handlers.get(jobs[0].kind)
             if batch_size(handler) >= 1:
-                return self._settle(list(zip(jobs, self._attempt_batch(
-                    handler, jobs, links[jobs[0].link_id]), strict=True)))
+                outcomes, batch = self._attempt_batch(handler, jobs, links[jobs[0].link_id])
+                return self._settle(list(zip(jobs, outcomes, strict=True)), batch)
             return self._run_plain(jobs, links)
         finally:
             with self._held_lock:
@@ -297,23 +301,26 @@ class Runner:
             return batch_size(self.handlers.get(kind))
 
         with self.app.session() as session:
+            released = self._expired_leases_due()
             jobs = queue.claim_batch(session, self.worker_id, self.lease_seconds,
                                      batch_size=sizes, prefetch=self.prefetch,
-                                     share=self.concurrency,
-                                     release_expired=self._expired_leases_due(),
+                                     share=self.concurrency, release_expired=released,
                                      link_ids=self.link_ids)
-            if not jobs:  # before saying "idle", make sure no dead worker holds a job
+            if not jobs and not released and self.certain_idle \
+                    and queue.release_expired_leases(session):
+                # before saying "idle", make sure no dead worker holds a job
                 jobs = queue.claim_batch(session, self.worker_id, self.lease_seconds,
                                          batch_size=sizes, prefetch=self.prefetch,
-                                         share=self.concurrency, link_ids=self.link_ids)
+                                         share=self.concurrency, release_expired=False,
+                                         link_ids=self.link_ids)
             if not jobs:
                 free_at = queue.next_lane_free(session)
                 self._lane_free_at = None if free_at is None else time.monotonic() + max(
                     0.0, (free_at - utcnow()).total_seconds())
                 return [], {}
             links = {job.link_id: session.get(Link, job.link_id) for job in jobs}
-        if self.concurrency > 1:
-            self.waker.wake()  # rows this claim left may be what an idle sibling waits for
+        if self.concurrency > 1 and getattr(jobs, "more", True):
+            self.waker.wake_one()  # the rows this claim left are for an idle sibling
         return jobs, links
 
     def _run_one_safely(self) -> JobStatus | None:
@@ -370,22 +377,26 @@ class Runner:
         return Outcome(JobStatus.SUCCEEDED, follow_ups=context.follow_ups)
 
     def _attempt_batch(self, handler: Callable[[Any], Any], jobs: list[Job],
-                       link: Link | None) -> list[Outcome]:
+                       link: Link | None) -> tuple[list[Outcome], DatabaseJobBatch | None]:
+        """Run a batch handler; return the outcomes and the batch whose writes are still held.
+
+        The held writes (the last step's bindings and records) are committed with the
+        outcomes in ``_settle``'s transaction: one commit less per batch.
+        """
         batch: DatabaseJobBatch | None = None
         try:
             batch = DatabaseJobBatch(self.app, jobs, link)
             errors = handler(batch) or {}
-            batch.flush()
         except Exception as error:  # noqa: BLE001 - the whole batch ends with this error
             if batch is not None:
                 self._flush_quietly(batch)
-            return [self._classify(job, error) for job in jobs]
+            return [self._classify(job, error) for job in jobs], None
         finally:
             if batch is not None:
                 batch.close()
         return [self._classify(job, errors[context.job_id]) if context.job_id in errors
                 else Outcome(JobStatus.SUCCEEDED, follow_ups=context.follow_ups)
-                for job, context in zip(jobs, batch.jobs, strict=True)]
+                for job, context in zip(jobs, batch.jobs, strict=True)], batch
 
     @staticmethod
     def _flush_quietly(batch: DatabaseJobBatch) -> None:
@@ -419,12 +430,29 @@ class Runner:
         delay = self.retry.delay(job.attempts, getattr(error, "retry_after", None))
         return Outcome(JobStatus.QUEUED, error.reason, delay=delay)
 
-    def _settle(self, done: list[tuple[Job, Outcome]]) -> list[JobStatus]:
-        """Write every outcome of a claim in one transaction (plain successes in one go)."""
+    def _settle(self, done: list[tuple[Job, Outcome]],
+                batch: DatabaseJobBatch | None = None, *,
+                _held: DatabaseJobBatch | None = None) -> list[JobStatus]:
+        """Write every outcome of a claim in one transaction (plain successes in one go).
+
+        A batch's held writes (what the platform now holds) go first in the same
+        transaction, so they are committed exactly when the outcomes are.
+        """
+        if batch is not None:
+            try:
+                statuses = self._settle(done, _held=batch)
+            except SQLAlchemyError as error:  # write them on their own, then settle
+                log.warning("could not write a batch's records with its outcomes: %s", error)
+                self._flush_quietly(batch)
+                return self._settle(done)
+            batch.written()
+            return statuses
         plain = [job for job, outcome in done
                  if outcome.status is JobStatus.SUCCEEDED and not outcome.reason]
         follow_ups = False
         with self.app.session() as session:
+            if _held is not None:
+                _held.flush(session)
             held = queue.finish_many(session, plain, JobStatus.SUCCEEDED)
             _close_records(session, [job for job in plain if job.id in held])
             for job, outcome in done:
@@ -440,7 +468,7 @@ class Runner:
                         follow_ups = queue.enqueue(session, job.link_id, request) is not None \
                             or follow_ups
         if follow_ups:
-            self.waker.wake()  # this process's idle threads (SQLite has no NOTIFY)
+            self.waker.wake_one()  # this process's idle threads (SQLite has no NOTIFY)
         return [self._log_outcome(job, outcome, job.id in held) for job, outcome in done]
 
     def _log_outcome(self, job: Job, outcome: Outcome, held: bool) -> JobStatus:

@@ -35,6 +35,10 @@ MIN_SECRET_LENGTH = 6
 
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
+_ordered: tuple[str, ...] = ()
+_ordered_of = -1  # the set only grows: its size tells whether ``_ordered`` is current
+#: characters JSON text escapes (a secret holding one cannot be found in JSON text)
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 
 def default_key_path() -> Path:
@@ -181,19 +185,35 @@ def remember_secret(value: str) -> None:
             _secrets.add(value)
 
 
+def _ordered_secrets() -> tuple[str, ...]:
+    # Longest first, so a secret containing another is masked whole; sorted once per
+    # change of the set, not for every string (a batch's records hold tens of thousands).
+    global _ordered, _ordered_of  # noqa: PLW0603 - a cache of the module's own set
+    with _secrets_lock:
+        if _ordered_of != len(_secrets):
+            _ordered = tuple(sorted(_secrets, key=len, reverse=True))
+            _ordered_of = len(_secrets)
+        return _ordered
+
+
 def redact(text: str) -> str:
     """Return ``text`` with every remembered secret replaced by ``***``."""
-    with _secrets_lock:
-        # Longest first, so a secret containing another is masked whole.
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
+    for secret in _ordered_secrets():
         if secret in text:
             text = text.replace(secret, MASK)
     return text
 
 
 def redact_value(value: Any) -> Any:
-    """Return a JSON-like value with every string redacted (for push records)."""
+    """Return a JSON-like value with every string redacted (for push records).
+
+    A value none of whose strings holds a secret comes back as it is: one look at its JSON
+    text decides, instead of walking and copying every string of a large body.
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if not isinstance(value, str) and _plainly_clean(value):
+        return value
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, Mapping):
@@ -201,6 +221,18 @@ def redact_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [redact_value(item) for item in value]
     return value
+
+
+def _plainly_clean(value: Any) -> bool:
+    """Whether no secret occurs anywhere in ``value``'s strings (checked on its JSON text)."""
+    secrets = _ordered_secrets()
+    if any(_JSON_ESCAPED.search(secret) for secret in secrets):
+        return False  # JSON would escape it: only the walk can find it
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):  # not JSON-like (a cycle, odd keys): walk it
+        return False
+    return not any(secret in text for secret in secrets)
 
 
 class RedactingFilter(logging.Filter):

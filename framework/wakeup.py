@@ -2,9 +2,10 @@
 
 On PostgreSQL a listener thread holds one extra connection with ``LISTEN jembatan_jobs``;
 ``queue.enqueue`` sends ``NOTIFY`` with every due job, delivered when the enqueuing
-transaction commits, so a webhook's order reaches a worker in milliseconds. Threads of this
-process also wake each other (``wake``) when a claim leaves work behind or follow-up jobs
-were queued. Waiting always has a timeout: the poll stays the fallback, on SQLite (no
+transaction commits, so a webhook's order reaches a worker in milliseconds. A notification
+wakes one idle thread; a thread whose claim left runnable work behind, or that queued
+follow-up jobs, wakes one more (``wake_one``), so work fans out over the threads without
+every idle thread racing for every job. Waiting always has a timeout: the poll stays the fallback, on SQLite (no
 notifications) and while the listener reconnects.
 """
 
@@ -64,6 +65,16 @@ class Waker:
             self.generation += 1
             self._condition.notify_all()
 
+    def wake_one(self) -> None:
+        """Wake one waiting thread (new work: it claims, then wakes another if more is left).
+
+        Waking every idle thread for every new job made them all claim at once, and on a
+        small machine their claims delayed the one thread that got the job by tens of ms.
+        """
+        with self._condition:
+            self.generation += 1
+            self._condition.notify(1)
+
     def wait(self, seen: int, timeout: float) -> None:
         """Wait up to ``timeout`` seconds unless the generation moved on from ``seen``.
 
@@ -87,7 +98,7 @@ class Waker:
                     self.wake()  # whatever was queued while nobody listened
                     while not self._stopped(stop):
                         for _notification in connection.notifies(timeout=LISTEN_TIMEOUT):
-                            self.wake()
+                            self.wake_one()
             except psycopg.Error as error:
                 log.warning("listening for new jobs failed (polling meanwhile): %s", error)
             finally:

@@ -64,8 +64,23 @@ class OrderBatch:
                     f"job {ctx.key}: its order cannot be read ({error})",
                     fix="re-fetch the order from the store (`jembatan orders sync`)")
         refs = [order.external_id for _, order in self.orders.values()]
-        for kind in (SALES_ORDER, SALES_INVOICE, SALES_RECEIPT):
-            batch.prefetch_bindings(kind, refs)
+        wanted: dict[str, list[str]] = {kind: refs for kind in (SALES_ORDER, SALES_INVOICE,
+                                                                SALES_RECEIPT)}
+        # the items and customers the orders' sales orders name, in the same round trip
+        wanted[ITEM_BINDING] = sorted({line.sku for _, order in self.orders.values()
+                                       for line in order.lines})
+        wanted[CUSTOMER] = sorted(self._customers())
+        batch.prefetch_many(wanted)
+
+    def _customers(self) -> set[str]:
+        """The customer numbers the batch's orders are mapped to (unmapped ones fail later)."""
+        numbers: set[str] = set()
+        for ctx, order in self.orders.values():
+            try:
+                numbers.add(ctx.account(AccountRole.CUSTOMER, order.channel))
+            except ConfigError:
+                continue
+        return numbers
 
     def live(self) -> list[tuple[JobContext, Order]]:
         """The jobs that have not failed so far."""
@@ -92,8 +107,10 @@ class OrderBatch:
              ) -> dict[int, Posted]:
         """Post one step for the given orders; return what Accurate holds, per job."""
         dues = [Due(ctx, order, build) for ctx, order, build in builders]
+        # What Accurate holds after the previous step is committed before this step's
+        # requests; the last step's writes the runner commits with the jobs' outcomes.
+        self.batch.flush()
         results = post_many(self.connector, document, dues)
-        self.batch.flush()  # what Accurate now holds is committed before the next step
         posted: dict[int, Posted] = {}
         for due, result in zip(dues, results, strict=True):
             if isinstance(result, Posted):
