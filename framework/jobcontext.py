@@ -14,6 +14,7 @@ flushes after each bulk call, so what the platform holds is committed before the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -304,11 +305,17 @@ def _upsert_bindings(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert or update bindings in one statement (the last write of a key wins)."""
     latest = {(row["link_id"], row["kind"], row["ref"]): row for row in rows}
     now = utcnow()
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
-              else sqlite.insert)(DocumentBindingRow)
-    statement = insert.on_conflict_do_update(
-        index_elements=["link_id", "kind", "ref"],
-        set_={name: insert.excluded[name] for name in ("accounting_id", "accounting_number")})
     # RETURNING makes SQLAlchemy send the rows as multi-row VALUES pages (one round trip)
-    session.execute(statement.returning(DocumentBindingRow.id),
+    session.execute(_bindings_upsert(session.get_bind().dialect.name),
                     [{**row, "created_at": now} for row in latest.values()])
+
+
+@functools.cache
+def _bindings_upsert(dialect: str) -> Any:
+    """The upsert ``_upsert_bindings`` runs, built once per dialect (every batch runs it)."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
+        DocumentBindingRow)
+    return insert.on_conflict_do_update(
+        index_elements=["link_id", "kind", "ref"],
+        set_={name: insert.excluded[name] for name in ("accounting_id", "accounting_number")},
+    ).returning(DocumentBindingRow.id)

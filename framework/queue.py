@@ -229,11 +229,8 @@ def _lease(session: Session, jobs: Sequence[Job], worker_id: str,
            until: datetime) -> list[Job]:
     if not jobs:
         return []
-    session.execute(
-        update(Job).where(Job.id.in_([job.id for job in jobs]))
-        .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1, lease_owner=worker_id,
-                lease_until=until)
-        .execution_options(synchronize_session=False))
+    session.execute(_LEASE, {"ids": [job.id for job in jobs], "owner": worker_id,
+                             "until": until})
     for job in jobs:  # detached first: these attribute changes must not be flushed again
         session.expunge(job)
         job.status, job.attempts = JobStatus.RUNNING, job.attempts + 1
@@ -295,14 +292,9 @@ def finish_many(session: Session, jobs: Sequence[Job], status: JobStatus,
     """
     if not jobs:
         return set()
-    owner = jobs[0].lease_owner
-    held = and_(tuple_(Job.id, Job.attempts).in_([(job.id, job.attempts) for job in jobs]),
-                Job.status == JobStatus.RUNNING, Job.lease_owner == owner)
-    done = session.execute(
-        update(Job).where(held)
-        .values(status=status, lease_owner=None, lease_until=None, last_error=error,
-                finished_at=utcnow())
-        .returning(Job.id).execution_options(synchronize_session=False)).scalars()
+    done = session.execute(_FINISH_MANY, {
+        "keys": [(job.id, job.attempts) for job in jobs], "owner": jobs[0].lease_owner,
+        "new_status": status, "error": error, "finished": utcnow()}).scalars()
     return set(done)
 
 
@@ -355,3 +347,16 @@ def requeue(session: Session, job_id: int) -> Job:
 
 
 _RUNNABLE = _runnable()
+
+# Statements every claim and settle runs, built once (see ``_runnable``).
+_LEASE = (update(Job).where(Job.id.in_(bindparam("ids", expanding=True)))
+          .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1,
+                  lease_owner=bindparam("owner"), lease_until=bindparam("until"))
+          .execution_options(synchronize_session=False))
+_FINISH_MANY = (
+    update(Job)
+    .where(tuple_(Job.id, Job.attempts).in_(bindparam("keys", expanding=True)),
+           Job.status == JobStatus.RUNNING, Job.lease_owner == bindparam("owner"))
+    .values(status=bindparam("new_status"), lease_owner=None, lease_until=None,
+            last_error=bindparam("error"), finished_at=bindparam("finished"))
+    .returning(Job.id).execution_options(synchronize_session=False))

@@ -8,6 +8,7 @@ is redacted before it is stored, so a credential echoed by a platform never land
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import select, update
@@ -69,15 +70,19 @@ def write_records(session: Session, records: list[dict[str, Any]]) -> None:
             "job_id": record["job_id"], "attempts": record["attempts"]}
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PushRecord)
-    changed = ("status", "sent", "received", "reason", "updated_at", "job_id", "attempts")
-    statement = insert.on_conflict_do_update(
-        index_elements=["link_id", "kind", "ref", "document"],
-        set_={name: insert.excluded[name] for name in changed})
     # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERT ... VALUES pages
     # (one round trip per page), not one statement per record
-    session.execute(statement.returning(PushRecord.id), list(rows.values()))
+    session.execute(_records_upsert(session.get_bind().dialect.name), list(rows.values()))
+
+
+@functools.cache
+def _records_upsert(dialect: str) -> Any:
+    """The upsert ``write_records`` runs, built once per dialect (every batch runs it)."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PushRecord)
+    changed = ("status", "sent", "received", "reason", "updated_at", "job_id", "attempts")
+    return insert.on_conflict_do_update(
+        index_elements=["link_id", "kind", "ref", "document"],
+        set_={name: insert.excluded[name] for name in changed}).returning(PushRecord.id)
 
 
 def list_records(  # noqa: PLR0913 - the filters operators combine

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from . import queue, workers
@@ -500,11 +500,19 @@ def _close_records(session: Any, jobs: list[Job]) -> None:
     for job in jobs:
         by_attempt.setdefault(job.attempts, []).append(job.id)
     for attempts, ids in by_attempt.items():
-        session.execute(
-            update(PushRecord)
-            .where(PushRecord.job_id.in_(ids), PushRecord.status == RecordStatus.PENDING)
-            .values(status=RecordStatus.SUCCEEDED, attempts=attempts,
-                    reason=f"done: attempt {attempts} found it already in place"))
+        session.execute(_CLOSE_RECORDS, {
+            "ids": ids, "tries": attempts,
+            "note": f"done: attempt {attempts} found it already in place"})
+
+
+# built once: every settle runs it (a statement built afresh is walked again each time)
+_CLOSE_RECORDS = (
+    update(PushRecord)
+    .where(PushRecord.job_id.in_(bindparam("ids", expanding=True)),
+           PushRecord.status == RecordStatus.PENDING)
+    .values(status=RecordStatus.SUCCEEDED, attempts=bindparam("tries"),
+            reason=bindparam("note"))
+    .execution_options(synchronize_session=False))
 
 
 def _mark_records(session: Any, job: Job, status: JobStatus, reason: str | None) -> None:
