@@ -29,6 +29,20 @@ from jembatan_demo.world import (
 
 S = OrderState
 
+#: End-to-end modules fast enough for the quick subset (``pytest -m "not slow"``); every
+#: other test here drives whole seed-guide stories through emulators at Accurate's real rate
+#: limit, and is marked ``slow`` (CI runs them all).
+QUICK_MODULES = frozenset({"test_cli_errors.py", "test_emulator_command.py"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark this folder's story tests ``slow``, all but ``QUICK_MODULES``."""
+    here = Path(__file__).parent
+    for item in items:
+        path = Path(item.path)
+        if path.parent == here and path.name not in QUICK_MODULES:
+            item.add_marker(pytest.mark.slow)
+
 
 @dataclass
 class Jembatan:
