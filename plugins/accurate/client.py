@@ -10,6 +10,7 @@ access token once, parses the ``{s, d, r, sp}`` envelope in one place and sorts 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -290,15 +291,32 @@ class AccurateClient(PlatformClient):
         return database
 
     def data_host(self) -> str:
-        """Return the data host, discovering it (and opening a session) on first use."""
+        """Return the data host, discovering it (and opening a session) on first use.
+
+        With an API token, one client of the process asks ``api-token.do`` at a time for a
+        database; the others then take the host it stored with the link's credentials
+        (batches of one link starting together used to discover it once each).
+        """
         if self.config.auth == OAUTH and not self.config.session:
             self.open_database(self.config.database_id or "")
         if not self.config.host:
             if self.config.auth == API_TOKEN:
-                self.discover_host()
+                with _discovery_lock(self.config.account_url, self.config.database_id):
+                    if not self._adopt_stored_host():
+                        self.discover_host()
             else:
                 self.open_database(self.config.database_id or "")
         return str(self.config.host)
+
+    def _adopt_stored_host(self) -> bool:
+        """Take the data host another client stored for this link meanwhile (API token)."""
+        if self.reload_credentials is None:
+            return False
+        stored = self.reload_credentials()
+        if not stored.get("host") or stored.get("api_token") != self.config.api_token:
+            return False  # none yet, or stored for a token we do not hold: discover
+        self.config = self.config.with_updates(host=str(stored["host"]).rstrip("/"))
+        return True
 
     # ------------------------------------------------------------------ data API
 
@@ -400,6 +418,16 @@ class AccurateClient(PlatformClient):
         """Close a sales order by number (``manual-close-order.do``)."""
         return self.data("POST", "sales-order/manual-close-order.do",
                          body={"number": number, "orderClosed": True})
+
+
+_DISCOVERY_LOCKS: dict[tuple[str, str | None], threading.Lock] = {}
+_DISCOVERY_LOCKS_LOCK = threading.Lock()
+
+
+def _discovery_lock(account_url: str, database_id: str | None) -> threading.Lock:
+    """The lock one database's host discovery holds in this process."""
+    with _DISCOVERY_LOCKS_LOCK:
+        return _DISCOVERY_LOCKS.setdefault((account_url, database_id), threading.Lock())
 
 
 def bulk_result(index: int, answer: Any) -> BulkResult:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -88,20 +89,38 @@ def save_document(ctx: JobContext, connector: AccurateConnector, order: Order, d
     return post_one(ctx, connector, order, document, lambda: body, trust_bindings=False)
 
 
+#: customers this process saw in (or saved to) an Accurate database, by (account host,
+#: database id, customer number): batches of one link running at once ask Accurate once,
+#: not each (keyed by the database, so a link moved to another database asks again)
+_KNOWN_CUSTOMERS: dict[tuple[str, str, str], str | None] = {}
+_CUSTOMER_LOCKS: dict[tuple[str, str, str], threading.Lock] = {}
+_CUSTOMER_LOCKS_LOCK = threading.Lock()
+
+
 def ensure_customer(ctx: JobContext, connector: AccurateConnector, order: Order) -> str:
     """Return the channel's customer number, creating that customer in Accurate once."""
     number = ctx.account(AccountRole.CUSTOMER, order.channel)
     if ctx.binding(CUSTOMER, number) is not None:
         return number
-    found = connector.client.detail("customer", customerNo=number)
-    if found is None:
-        try:
-            connector.client.save("customer", mapping.customer_body(number, order.channel,
-                                                                   order.created_at))
-        except ProviderAPIError as error:
-            if error.code != "duplicate":
-                raise
-    ctx.bind(CUSTOMER, number, str(found.get("id")) if found else None, number)
+    config = connector.client.config
+    key = (config.account_url, str(config.database_id or ""), number)
+    with _CUSTOMER_LOCKS_LOCK:
+        lock = _CUSTOMER_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        if key in _KNOWN_CUSTOMERS:
+            ctx.bind(CUSTOMER, number, _KNOWN_CUSTOMERS[key], number)
+            return number
+        found = connector.client.detail("customer", customerNo=number)
+        if found is None:
+            try:
+                connector.client.save("customer", mapping.customer_body(number, order.channel,
+                                                                       order.created_at))
+            except ProviderAPIError as error:
+                if error.code != "duplicate":
+                    raise
+        accounting_id = str(found.get("id")) if found else None
+        ctx.bind(CUSTOMER, number, accounting_id, number)
+        _KNOWN_CUSTOMERS[key] = accounting_id
     return number
 
 
