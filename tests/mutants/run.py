@@ -87,7 +87,8 @@ def run(mutant: Mutant) -> str:
     try:
         path.write_text(original.replace(mutant.old, mutant.new), encoding="utf-8")
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-k",
+            # one process (-n 0): under xdist a test stopped by -x exits 2, like a usage error
+            [sys.executable, "-m", "pytest", "-q", "-x", "-n", "0", "-p", "no:cacheprovider", "-k",
              "sqlite or not postgres", *mutant.tests], cwd=ROOT, capture_output=True,
             text=True, timeout=900, check=False)
     finally:
