@@ -9,6 +9,7 @@ fail. ``JEMBATAN_SCREENSHOTS=1`` writes each screen to ``docs/console/`` for the
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -85,6 +86,17 @@ class Site:
         page.fill("input[name=password]", password)
         submit(page, "button[type=submit].primary")
         assert page.url.endswith("/"), page.url
+
+
+def log_in(client: Any, name: str, password: str) -> Any:
+    """Log ``client`` (a Starlette ``TestClient``) in through the form; return it."""
+    form = client.get("/login").text
+    token = re.search(r'name="login_token" value="([^"]+)"', form).group(1)
+    answer = client.post("/login/submit", data={"name": name, "password": password,
+                                                 "login_token": token, "next": "/"},
+                         follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    return client
 
 
 def submit(page: Any, selector: str) -> None:

@@ -18,6 +18,8 @@ from framework.testing.plugins import book, create_mem_link
 from framework.users import add_user
 from framework.web import create_console_app
 
+from .conftest import log_in
+
 PASSWORD = "sangat-rahasia-1"
 LINK = "toko"
 
@@ -31,11 +33,7 @@ def client(app):
     with app.session() as session:
         add_user(session, "admin", PASSWORD, admin=True)
     with TestClient(create_console_app(app)) as client:
-        form = client.get("/login").text
-        token = re.search(r'name="login_token" value="([^"]+)"', form).group(1)
-        client.post("/login/submit", data={"name": "admin", "password": PASSWORD,
-                                           "login_token": token})
-        yield client
+        yield log_in(client, "admin", PASSWORD)
 
 
 def _save(client, lang: str, **roles: str):

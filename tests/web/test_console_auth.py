@@ -21,6 +21,8 @@ from framework.web import create_console_app
 from framework.web.auth import LoginThrottle
 from framework.web.i18n import from_accept_language
 
+from .conftest import log_in
+
 PASSWORD = "sangat-rahasia-1"
 
 
@@ -33,13 +35,7 @@ def _links(app, *ids: str) -> None:
 
 
 def _login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient:
-    form = client.get("/login").text
-    token = re.search(r'name="login_token" value="([^"]+)"', form).group(1)
-    answer = client.post("/login/submit", data={"name": name, "password": password,
-                                                 "login_token": token, "next": "/"},
-                         follow_redirects=False)
-    assert answer.status_code == 303, answer.text
-    return client
+    return log_in(client, name, password)
 
 
 def _csrf(client: TestClient, path: str = "/") -> str:

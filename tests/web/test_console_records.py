@@ -18,6 +18,8 @@ from framework.users import add_user
 from framework.views import RecordFilter, search_records
 from framework.web import create_console_app
 
+from .conftest import log_in
+
 PASSWORD = "sangat-rahasia-1"
 
 
@@ -46,11 +48,7 @@ def client(app):
                      document="operator", status=RecordStatus.NEEDS_OPERATOR,
                      reason="returned after invoice: book the sales return in Accurate")
     with TestClient(create_console_app(app), headers={"accept-language": "en"}) as client:
-        form = client.get("/login").text
-        token = re.search(r'name="login_token" value="([^"]+)"', form).group(1)
-        client.post("/login/submit", data={"name": "admin", "password": PASSWORD,
-                                           "login_token": token})
-        yield client
+        yield log_in(client, "admin", PASSWORD)
 
 
 def _csrf(client, path):

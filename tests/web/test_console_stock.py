@@ -17,6 +17,8 @@ from framework.testing.plugins import book, create_mem_link, shop
 from framework.users import add_user
 from framework.web import create_console_app
 
+from .conftest import log_in
+
 PASSWORD = "sangat-rahasia-1"
 LINK = "toko"
 
@@ -35,11 +37,7 @@ def client(app):
         shop(LINK).stock[("WH1", sku)] = 4
         book(LINK).stock[("Utama", sku)] = 9
     with TestClient(create_console_app(app), headers={"accept-language": "en"}) as client:
-        form = client.get("/login").text
-        token = re.search(r'name="login_token" value="([^"]+)"', form).group(1)
-        client.post("/login/submit", data={"name": "admin", "password": PASSWORD,
-                                           "login_token": token})
-        yield client
+        yield log_in(client, "admin", PASSWORD)
 
 
 def test_the_preview_lists_the_skipped_sku_and_the_pull_leaves_it_alone(app, client) -> None:
