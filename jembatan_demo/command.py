@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import time
+import signal
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -219,7 +220,14 @@ def _wait(world: World, web_url: str) -> None:
     click.echo(f"Accurate emulator: {world.accurate.base_url}")
     for store in world.stores:
         click.echo(f"{store.platform} emulator: {store.emulator.base_url}")
-    click.echo("Press Ctrl-C to stop.")
-    with contextlib.suppress(KeyboardInterrupt):
-        while True:
-            time.sleep(1)
+    # Ctrl-C sets an event instead of raising KeyboardInterrupt wherever the main thread
+    # happens to be (before the wait, or inside the servers' shutdown), so it always ends
+    # in the orderly stop below and exit status 0.
+    stopping = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: stopping.set())
+    try:
+        click.echo("Press Ctrl-C to stop.")
+        while not stopping.wait(0.5):
+            pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
