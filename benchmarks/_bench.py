@@ -121,8 +121,8 @@ def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ..
         "invoice", "auto_paid")) -> list[str]:
     """One link per emulator database, configured to post orders; return the link ids."""
     from framework.jobs import ITEM_BINDING, AccountRole
-    from framework.links import create_link
-    from framework.models import AccountMapping, DocumentBindingRow, WarehouseBinding
+    from framework.setup.links import create_link
+    from framework.storage.models import AccountMapping, DocumentBindingRow, WarehouseBinding
 
     ids = []
     with app.session() as session:
@@ -171,8 +171,8 @@ def order(link_id: str, number: int, skus: int, state: Any = None) -> Any:
 
 def queue_orders(app: Any, link_id: str, count: int, skus: int, start: int = 0) -> int:
     """Ingest ``count`` ready-to-ship orders as a poll would; return the jobs queued."""
-    from framework.links import get_link, link_info
-    from framework.orders import ingest_order
+    from framework.setup.links import get_link, link_info
+    from framework.sync.orders import ingest_order
 
     queued = 0
     with app.session() as session:

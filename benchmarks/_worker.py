@@ -12,7 +12,7 @@ import sys
 import threading
 
 from framework.app import App
-from framework.runner import Runner
+from framework.runtime.runner import Runner
 
 
 def main(url: str, concurrency: int) -> None:

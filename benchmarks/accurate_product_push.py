@@ -17,7 +17,7 @@ from decimal import Decimal
 from framework import LinkContext, Product
 from framework.emulation import serve_in_thread
 from framework.plugins import LaneLimit, Registry
-from framework.ratelimit import MemoryGate
+from framework.runtime.ratelimit import MemoryGate
 from plugins.accurate.connector import AccurateConnector
 from plugins.accurate.emulator import AccurateEmulator
 

@@ -52,9 +52,9 @@ def one(count: int, stream: bool = True) -> None:
     path, and the CLI's before issue 16): the peer measured in the same run.
     """
     from framework.app import App
-    from framework.catalogue import plan_product_sync
-    from framework.models import WarehouseBinding
-    from framework.queue import enqueue
+    from framework.runtime.queue import enqueue
+    from framework.storage.models import WarehouseBinding
+    from framework.sync.catalogue import plan_product_sync
     from framework.testing.fixtures import TEST_PLUGINS
     from framework.testing.plugins import create_mem_link
 

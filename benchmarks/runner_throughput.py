@@ -27,8 +27,8 @@ def jembatan(url: str, jobs: int, concurrency: int) -> float:
     """Jobs per second of ``Runner.run_burst`` draining ``jobs`` no-op jobs."""
     from framework.app import App
     from framework.jobs import JobStatus
-    from framework.models import Job
-    from framework.runner import Runner
+    from framework.runtime.runner import Runner
+    from framework.storage.models import Job
     from framework.testing.fixtures import TEST_PLUGINS
     from framework.testing.plugins import create_mem_link
 

@@ -1,8 +1,5 @@
 """jembatan's core: the public API plugins import (everything else may change)."""
 
-from .batch import BatchHandler, ContextBatch, JobBatch, batch_handler
-from .catalogue import HeldBack, held_back_skus
-from .checks import CheckContext, Problem, Severity
 from .connectors import (
     AccountingConnection,
     AccountingConnector,
@@ -50,7 +47,6 @@ from .errors import (
     TransientError,
     provider_error,
 )
-from .integrations import connect_accounting
 from .jobs import (
     ITEM_BINDING,
     AccountRole,
@@ -65,10 +61,14 @@ from .jobs import (
     RecordKind,
     RecordStatus,
 )
-from .links import accounting_context, accounting_contexts, get_link, reintegrate
-from .payouts import PAYOUT_RECORD, booked_payout
+from .money.payouts import PAYOUT_RECORD, booked_payout
 from .registration import StorePlugin, hookimpl
+from .runtime.batch import BatchHandler, ContextBatch, JobBatch, batch_handler
 from .secret_input import secret_option
+from .setup.checks import CheckContext, Problem, Severity
+from .setup.integrations import connect_accounting
+from .setup.links import accounting_context, accounting_contexts, get_link, reintegrate
+from .sync.catalogue import HeldBack, held_back_skus
 
 __all__ = [
     "ITEM_BINDING", "LINK_PLACEHOLDER", "PAYOUT_RECORD", "Account", "AccountRole",

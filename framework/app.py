@@ -19,12 +19,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .db import database_url as resolve_database_url
-from .db import make_engine, make_session_factory, migrate
 from .errors import ConfigError
 from .plugins import PluginManager, make_plugin_manager
-from .ratelimit import DatabaseGate
-from .secrets import SecretBox
+from .runtime.ratelimit import DatabaseGate
+from .storage.db import database_url as resolve_database_url
+from .storage.db import make_engine, make_session_factory, migrate
+from .storage.secrets import SecretBox
 
 PeriodicTask = tuple[float, Callable[["App"], Any]]
 
@@ -38,7 +38,7 @@ class App:
     """Everything a command, the runner or the web page needs, built lazily.
 
     Args:
-        database_url: a checked database URL (see ``framework.db.database_url``).
+        database_url: a checked database URL (see ``framework.storage.db.database_url``).
         plugin_modules: plugin modules to load instead of entry-point discovery.
         secrets: the box holding credentials; default key from env or key file.
 

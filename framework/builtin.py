@@ -10,11 +10,11 @@ from collections.abc import Callable
 
 import pluggy
 
-from .catalogue import PUSH_PRODUCTS, push_product_batch
-from .checks import CheckContext, Problem
 from .jobs import JobHandler
-from .preflight import generic_problems
-from .stock import SET_STORE_STOCK, set_store_stock
+from .setup.checks import CheckContext, Problem
+from .setup.preflight import generic_problems
+from .sync.catalogue import PUSH_PRODUCTS, push_product_batch
+from .sync.stock import SET_STORE_STOCK, set_store_stock
 
 hookimpl = pluggy.HookimplMarker("jembatan")
 

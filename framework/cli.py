@@ -71,7 +71,7 @@ class JembatanGroup(click.Group):
         An ``IntegrationError`` becomes a one-line ``ClickException``, redacted too: a platform
         may echo a token back in its error.
         """
-        from .secrets import redact, redacted_output
+        from .storage.secrets import redact, redacted_output
 
         with redacted_output():
             try:
@@ -151,7 +151,7 @@ def build_cli() -> click.Group:
 
 def main() -> None:
     """Console-script entry point."""
-    from .secrets import install_redaction, redacted_output
+    from .storage.secrets import install_redaction, redacted_output
 
     install_redaction()
     with redacted_output():  # also what click prints itself, and any traceback

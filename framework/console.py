@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .secrets import redact
+from .storage.secrets import redact
 
 #: tables fit a 100-column terminal; long texts (reasons, fixes) are printed below them
 TABLE_WIDTH = 100

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from . import storable
+from .storage import storable
 
 
 def _require_aware(value: datetime) -> datetime:

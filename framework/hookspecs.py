@@ -15,11 +15,11 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from .checks import CheckContext, Problem
     from .connectors import Connector
     from .domain import Order, OrderState
     from .emulation import Emulator
     from .jobs import JobHandler, JobRequest, LinkInfo
+    from .setup.checks import CheckContext, Problem
 
 hookspec = pluggy.HookspecMarker("jembatan")
 

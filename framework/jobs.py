@@ -202,7 +202,7 @@ class JobContext(Protocol):
     def awaiting_invoice(self, store_warehouse_id: str) -> Mapping[str, int]:
         """Return, per SKU, what the store deducted for orders whose documents are queued.
 
-        The stock formula subtracts it from the accounting on-hand (see ``framework.stock``).
+        The stock formula subtracts it from the accounting on-hand (see ``framework.sync.stock``).
         """
         ...
 

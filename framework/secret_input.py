@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .secrets import remember_secret
+from .storage.secrets import remember_secret
 
 PROMPT = "prompt"
 FORMS = "env:VAR, file:PATH or prompt"

@@ -22,11 +22,11 @@ from framework.console import describe_counts, plural
 from framework.domain import OrderState
 from framework.emulation import start_in_thread
 from framework.jobs import JobStatus
-from framework.links import create_link
-from framework.models import Job
-from framework.runner import Runner
+from framework.runtime.runner import Runner
+from framework.setup.links import create_link
+from framework.storage.models import Job
+from framework.sync.webhook_receipt import webhook_path
 from framework.web import create_web_app
-from framework.webhook_receipt import webhook_path
 
 from .story import PHASES, plan_orders, play_phase
 from .summary import print_summary, sample_stock

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from framework.app import App
 from framework.console import print_table
 from framework.jobs import RecordStatus
-from framework.models import Job, PushRecord
+from framework.storage.models import Job, PushRecord
 
 from .story import expected_documents
 from .world import WAREHOUSE, World

@@ -6,8 +6,8 @@ import click
 
 from ..console import print_table
 from ..jobs import AccountRole
-from ..links import get_link
-from ..operations import account_choices, map_checked_accounts
+from ..setup.links import get_link
+from ..setup.operations import account_choices, map_checked_accounts
 
 ROLES = [role.value for role in AccountRole]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from ..checks import Problem, Severity
 from ..console import plural
 from ..errors import IntegrationError
-from ..models import Link
-from ..operations import run_checks
+from ..setup.checks import Problem, Severity
+from ..setup.operations import run_checks
+from ..storage.models import Link
 
 
 @click.command()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..configuration import enabled_features, set_feature
 from ..jobs import Feature
-from ..links import get_link
+from ..setup.configuration import enabled_features, set_feature
+from ..setup.links import get_link
 
 NAMES = {feature.value.replace("_", "-"): feature for feature in Feature}
 

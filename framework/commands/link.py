@@ -8,16 +8,16 @@ from typing import Any
 import click
 from sqlalchemy import delete, func, select
 
-from ..configuration import account_mappings, enabled_features, warehouse_bindings
 from ..console import parse_pairs, print_table
 from ..errors import ConfigError
-from ..integrations import DATABASE_SETTINGS, disconnect_accounting
 from ..jobs import JobStatus
-from ..links import create_link, get_link, live_now
-from ..models import Job, Link
-from ..reconnection import reconnect_accounting
 from ..secret_input import parse_secret_pairs
-from ..sharing import check_shared_database
+from ..setup.configuration import account_mappings, enabled_features, warehouse_bindings
+from ..setup.integrations import DATABASE_SETTINGS, disconnect_accounting
+from ..setup.links import create_link, get_link, live_now
+from ..setup.reconnection import reconnect_accounting
+from ..setup.sharing import check_shared_database
+from ..storage.models import Job, Link
 
 #: the four repeatable KEY=VALUE options of ``link create`` and ``link set``
 PAIR_OPTIONS = (
@@ -230,7 +230,7 @@ def webhook_url(app, link_id, base_url, rotate) -> None:
     Example:
       jembatan link webhook-url toko --base-url https://jembatan.example.com
     """
-    from ..webhook_receipt import link_webhook_token
+    from ..sync.webhook_receipt import link_webhook_token
 
     token = link_webhook_token(app, link_id, rotate=rotate)
     # Deliberately shown: the operator copies it into the store's webhook settings.

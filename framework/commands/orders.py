@@ -7,10 +7,10 @@ from datetime import UTC
 import click
 
 from ..console import print_table, progress
-from ..intake import sync_orders
-from ..links import connected_links, get_link
-from ..orders import IngestOutcome
-from ..views import order_timeline
+from ..setup.links import connected_links, get_link
+from ..setup.views import order_timeline
+from ..sync.intake import sync_orders
+from ..sync.orders import IngestOutcome
 
 
 @click.group()

@@ -10,9 +10,9 @@ import click
 
 from ..console import print_table
 from ..errors import ConfigError
-from ..links import get_link
-from ..payouts import DEFAULT_LATE_DAYS, ROW_COLUMNS, payout_rows, rows_csv
-from ..settlements import import_settlements, read_settlements
+from ..money.payouts import DEFAULT_LATE_DAYS, ROW_COLUMNS, payout_rows, rows_csv
+from ..money.settlements import import_settlements, read_settlements
+from ..setup.links import get_link
 
 
 def _app(obj: Any) -> Any:

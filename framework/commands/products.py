@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..catalogue import pushed_skus
 from ..console import plural, print_table, progress, working
-from ..operations import prepare_product_sync, product_information
-from ..runner import Runner
+from ..runtime.runner import Runner
+from ..setup.operations import prepare_product_sync, product_information
+from ..sync.catalogue import pushed_skus
 
 
 @click.group()

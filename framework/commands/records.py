@@ -9,10 +9,10 @@ import click
 from ..console import print_table
 from ..errors import ConfigError, IntegrationError
 from ..jobs import RecordKind, RecordStatus
-from ..links import get_link
-from ..records import list_records, repush_all_failed
-from ..records import repush as repush_record
-from ..secrets import redact
+from ..setup.links import get_link
+from ..storage.secrets import redact
+from ..sync.records import list_records, repush_all_failed
+from ..sync.records import repush as repush_record
 
 KINDS = click.Choice([kind.value for kind in RecordKind])
 

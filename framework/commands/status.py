@@ -6,7 +6,7 @@ import click
 
 from ..console import plural, print_table
 from ..jobs import JobStatus
-from ..status import LinkStatus, link_statuses
+from ..setup.status import LinkStatus, link_statuses
 
 #: job statuses still to run (the rest are done, one way or the other)
 WAITING = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)

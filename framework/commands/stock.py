@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from ..console import describe_counts, plural, print_table, working
 from ..jobs import RecordKind, RecordStatus
-from ..models import PushRecord
-from ..runner import Runner
-from ..stock import prepare_stock_pull, queue_stock_pull
+from ..runtime.runner import Runner
+from ..storage.models import PushRecord
+from ..sync.stock import prepare_stock_pull, queue_stock_pull
 
 
 @click.group()

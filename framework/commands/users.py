@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..console import print_table
-from ..users import add_user, grant, list_users, remove_user, revoke, set_password
+from ..setup.users import add_user, grant, list_users, remove_user, revoke, set_password
 
 
 def _ask_password() -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..configuration import unbind_warehouse
 from ..console import print_table
-from ..links import get_link
-from ..operations import bind_known_warehouse, warehouse_overview
+from ..setup.configuration import unbind_warehouse
+from ..setup.links import get_link
+from ..setup.operations import bind_known_warehouse, warehouse_overview
 
 
 @click.group()

@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from ..errors import IntegrationError
-from ..runner import Runner
-from ..schedule import worker_tasks
+from ..runtime.runner import Runner
+from ..runtime.schedule import worker_tasks
 
 
 @click.command()

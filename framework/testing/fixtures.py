@@ -84,9 +84,9 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def secret_box(tmp_path: Path):  # noqa: ANN201 - framework.secrets.SecretBox
+def secret_box(tmp_path: Path):  # noqa: ANN201 - framework.storage.secrets.SecretBox
     """A ``SecretBox`` with a key file in the test's temporary directory."""
-    from framework.secrets import SecretBox
+    from framework.storage.secrets import SecretBox
 
     return SecretBox(key_path=tmp_path / "keys" / "secret.key")
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..configuration import unbound_warehouse, unmapped_account
 from ..connectors import AccountingConnector, CommerceConnector
 from ..jobs import (
     AccountRole,
@@ -21,6 +20,7 @@ from ..jobs import (
     RecordKind,
     RecordStatus,
 )
+from ..setup.configuration import unbound_warehouse, unmapped_account
 
 
 @dataclass

@@ -9,7 +9,7 @@ It registers the connectors, a lane ``membooks`` (small limits) and two job hand
 - ``membooks.script``: follows ``payload["outcomes"]``, one word per attempt (``ok``,
   ``transient``, ``permanent``, ``config`` (post once a bank account is mapped), ``skip``,
   ``bug``), to drive runner tests;
-- ``membooks.batch``: a batch handler (``framework.batch``, up to ``MEMBOOKS_BATCH`` jobs):
+- ``membooks.batch``: a batch handler (``framework.runtime.batch``, up to ``MEMBOOKS_BATCH`` jobs):
   one gated request creates every job's document; ``payload["outcome"]`` (``ok``,
   ``transient``, ``permanent``) decides each job; ``MemBook.batches`` keeps the batch sizes.
 """
@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from ..batch import JobBatch, batch_handler
 from ..connectors import AccountingConnector, CommerceConnector, WebhookHint
 from ..domain import Account, ItemResult, Order, Product, Rejected, StockLevel, Warehouse
 from ..errors import PermanentError, SkippableError, TransientError
 from ..jobs import AccountRole, JobContext, RecordKind, RecordStatus
+from ..runtime.batch import JobBatch, batch_handler
 
 if TYPE_CHECKING:
     from ..app import App
@@ -327,7 +327,7 @@ def register_job_handlers(register: Callable[[str, Callable[[JobContext], None]]
 def create_mem_link(app: App, link_id: str = "shop", features: Mapping[str, bool] | None = None,
                     token: str | None = None) -> str:
     """Create a memstore ↔ membooks link (credentials ``{"token": ...}``); return its id."""
-    from ..links import create_link
+    from ..setup.links import create_link
 
     secret = token or f"mem-token-{link_id}-s3cr3t"
     with app.session() as session:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete
 
-from ..models import ConsoleSession, ConsoleUser, utcnow
+from ..storage.models import ConsoleSession, ConsoleUser, utcnow
 
 if TYPE_CHECKING:
     from ..app import App

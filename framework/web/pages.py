@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..errors import IntegrationError
-from ..models import ConsoleUser, Link
-from ..users import may_see, visible_links
-from ..workers import worker_recently_seen
+from ..runtime.workers import worker_recently_seen
+from ..setup.users import may_see, visible_links
+from ..storage.models import ConsoleUser, Link
 from . import auth
 from .i18n import language_of, translator
 

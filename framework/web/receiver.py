@@ -1,7 +1,7 @@
 """The webhook receiver (Starlette), served where the worker listens.
 
 ``POST /webhooks/{link_id}/{token}`` takes a platform's webhook (see
-``framework.webhook_receipt``: token and signature checked before anything is stored, bodies
+``framework.sync.webhook_receipt``: token and signature checked before anything is stored, bodies
 over 1 MB refused unread, 5xx when jembatan could not finish so the platform retries).
 It serves nothing else: the operator's pages are the console (``framework.web.app``,
 ``jembatan web``), behind a login.
@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..webhook_receipt import BODY_LIMIT, Verdict, receive_webhook
+from ..sync.webhook_receipt import BODY_LIMIT, Verdict, receive_webhook
 
 
 def create_web_app(app: Any) -> Starlette:

@@ -1,7 +1,7 @@
 """An order batch's documents in dependency order: sales orders, then invoices, then receipts.
 
 The runner hands the order handlers every due job of one kind for one Accurate database
-(``framework.batch``); ``OrderBatch`` posts each step for all of them with ``posting``
+(``framework.runtime.batch``); ``OrderBatch`` posts each step for all of them with ``posting``
 (``bulk-save.do``, up to 100 a call), so a batch of 100 ready-to-ship orders with Auto Paid
 costs three calls. An order whose step fails drops out of the later steps with its error and
 record; the other orders carry on. What the documents contain is ``mapping``'s business.

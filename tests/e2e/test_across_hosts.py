@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 
 from framework.emulation import serve_in_thread
 from framework.jobs import ITEM_BINDING, AccountRole, JobStatus
-from framework.models import (
+from framework.storage.models import (
     AccountMapping,
     DocumentBindingRow,
     Job,
@@ -165,8 +165,8 @@ def _free_port() -> int:
 
 def _orders(app, link_id: str, count: int) -> None:
     from framework.domain import Order, OrderLine, OrderState
-    from framework.links import get_link, link_info
-    from framework.orders import ingest_order
+    from framework.setup.links import get_link, link_info
+    from framework.sync.orders import ingest_order
 
     now = datetime.now(UTC)
     with app.session() as session:
@@ -204,7 +204,7 @@ def wait_for(condition, what: str, timeout: float = 120) -> None:
 
 
 def _link(app, link_id: str, account_url: str, database: int, emulator) -> None:
-    from framework.links import create_link
+    from framework.setup.links import create_link
 
     with app.session() as session:
         create_link(session, app.secrets, id=link_id, name=link_id, commerce="memstore",

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from framework.app import App
-from framework.models import Job, Link
+from framework.storage.models import Job, Link
 
 from .conftest import S, Scene
 
@@ -42,7 +42,7 @@ def test_commands_for_one_link_run_only_that_links_jobs(scene: Scene) -> None:
     app = App.create(scene.jembatan.database_url)
     try:
         from framework.jobs import JobRequest
-        from framework.queue import enqueue
+        from framework.runtime.queue import enqueue
 
         with app.session() as session:
             enqueue(session, other, JobRequest(kind="core.set_store_stock", key="other-link",

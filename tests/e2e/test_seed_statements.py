@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from framework.app import App
-from framework.schedule import StockSync
+from framework.runtime.schedule import StockSync
 from jembatan_demo.world import ACCOUNTS, WAREHOUSE
 
 from .conftest import S, Scene, yesterday

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from framework.domain import Order, OrderLine, OrderState
 from framework.jobs import RecordKind, RecordStatus
-from framework.models import OrderRecord, PushRecord
-from framework.schedule import poll_orders
+from framework.runtime.schedule import poll_orders
+from framework.storage.models import OrderRecord, PushRecord
 from framework.testing.plugins import create_mem_link, shop
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -63,7 +63,7 @@ def test_a_bad_order_is_its_own_rejected_record_and_no_link_stops_another(app):
     for link_id in ("a-first", "b-second"):
         create_mem_link(app, link_id)
         with app.session() as session:
-            from framework.links import get_link
+            from framework.setup.links import get_link
             get_link(session, link_id).integrated_at = NOW - timedelta(days=1)
     first, second = shop("a-first"), shop("b-second")
     for index, case in enumerate(sorted(BAD)):

@@ -9,14 +9,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from framework import queue
 from framework.jobs import JobRequest, JobStatus
-from framework.models import Job, Lane, LanePermit, utcnow
 from framework.plugins import LaneLimit, Registry
-from framework.ratelimit import ARRIVAL_GUARD, DatabaseGate
-from framework.runner import Runner
+from framework.runtime import queue
+from framework.runtime.ratelimit import ARRIVAL_GUARD, DatabaseGate
+from framework.runtime.runner import Runner
+from framework.runtime.wakeup import Waker
+from framework.storage.models import Job, Lane, LanePermit, utcnow
 from framework.testing.plugins import MEMBOOKS_BATCH, book, create_mem_link
-from framework.wakeup import Waker
 
 
 def queue_jobs(app, link, count, *, lane="membooks:a", prefix="doc", kind="membooks.batch",

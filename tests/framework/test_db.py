@@ -7,9 +7,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from framework.db import database_url, make_engine, migrate
 from framework.errors import ConfigError
-from framework.models import Base
+from framework.storage.db import database_url, make_engine, migrate
+from framework.storage.models import Base
 
 
 def test_database_url_prefers_explicit_then_env_then_default(monkeypatch):

@@ -13,9 +13,9 @@ from sqlalchemy import select, text
 from test_ingest import S, ingest, make_order  # this folder, on sys.path under pytest
 
 from framework.jobs import JobRequest, JobStatus, RecordKind, RecordStatus
-from framework.models import Job, OrderRecord, PushRecord
-from framework.queue import enqueue
-from framework.runner import Runner
+from framework.runtime.queue import enqueue
+from framework.runtime.runner import Runner
+from framework.storage.models import Job, OrderRecord, PushRecord
 from framework.testing.plugins import create_mem_link
 
 LEASE = 1.0
@@ -51,7 +51,7 @@ def test_a_running_job_keeps_its_lease_while_it_outlasts_it(app):
 
 def test_an_older_event_never_overwrites_a_newer_snapshot(tmp_path):
     from framework.app import App
-    from framework.links import create_link
+    from framework.setup.links import create_link
 
 
     app = App.create(f"sqlite:///{tmp_path / 'snap.db'}", plugin_modules=[])

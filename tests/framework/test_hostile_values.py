@@ -23,10 +23,10 @@ from sqlalchemy import select
 
 from framework.domain import Order, OrderLine, OrderState, Product
 from framework.jobs import RecordStatus
-from framework.links import get_link
-from framework.models import LanePermit, OrderRecord, PushRecord, utcnow
-from framework.ratelimit import PERMIT_LEASE
-from framework.schedule import poll_orders
+from framework.runtime.ratelimit import PERMIT_LEASE
+from framework.runtime.schedule import poll_orders
+from framework.setup.links import get_link
+from framework.storage.models import LanePermit, OrderRecord, PushRecord, utcnow
 from framework.testing.plugins import MEMBOOKS_IN_FLIGHT, create_mem_link, shop
 from framework.testing.processes import stop
 

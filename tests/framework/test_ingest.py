@@ -22,9 +22,9 @@ from framework import hookimpl
 from framework.app import App
 from framework.domain import Order, OrderLine, OrderState
 from framework.jobs import JobRequest, RecordStatus
-from framework.links import create_link, link_info
-from framework.models import Job, OrderRecord, OrderTransition, PushRecord
-from framework.orders import IngestOutcome, ingest_order
+from framework.setup.links import create_link, link_info
+from framework.storage.models import Job, OrderRecord, OrderTransition, PushRecord
+from framework.sync.orders import IngestOutcome, ingest_order
 
 S = OrderState
 FORWARD = [S.NEW, S.WAITING_PAYMENT, S.PAID, S.READY_TO_SHIP, S.SHIPPED, S.DELIVERED,
@@ -94,7 +94,7 @@ def ingest_app(tmp_path):
 
 def ingest(app: App, order: Order, source: str = "poll"):
     with app.session() as session:
-        from framework.links import get_link
+        from framework.setup.links import get_link
 
         info = link_info(get_link(session, "toko"))
         return ingest_order(session, app.plugins.hook, info, order, source=source)
@@ -140,7 +140,7 @@ def test_backfill_sends_an_order_from_before_the_integration(ingest_app):
     early = INTEGRATED - timedelta(days=1)
     ingest(ingest_app, make_order("OLD2", S.PAID, created=early))
     with ingest_app.session() as session:
-        from framework.links import get_link
+        from framework.setup.links import get_link
 
         info = link_info(get_link(session, "toko"))
         result = ingest_order(session, ingest_app.plugins.hook, info,

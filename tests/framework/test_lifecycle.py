@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from framework.domain import OrderState as S
-from framework.lifecycle import ORDER_TRANSITIONS, TERMINAL_STATES, advance, find_path
+from framework.sync.lifecycle import ORDER_TRANSITIONS, TERMINAL_STATES, advance, find_path
 
 FORWARD = [S.NEW, S.WAITING_PAYMENT, S.PAID, S.READY_TO_SHIP, S.SHIPPED, S.DELIVERED,
            S.COMPLETED]

@@ -12,12 +12,12 @@ from framework import PAYOUT_RECORD, booked_payout
 from framework.app import App
 from framework.domain import Fee, FeeType, Order, OrderLine, OrderMoney, OrderState
 from framework.jobs import RecordKind, RecordStatus
-from framework.links import create_link, link_info
-from framework.models import Job, Link
-from framework.orders import ingest_order
-from framework.payouts import payout_rows, rows_csv
-from framework.records import write_record
-from framework.settlements import import_settlements, read_settlements
+from framework.money.payouts import payout_rows, rows_csv
+from framework.money.settlements import import_settlements, read_settlements
+from framework.setup.links import create_link, link_info
+from framework.storage.models import Job, Link
+from framework.sync.orders import ingest_order
+from framework.sync.records import write_record
 
 S = OrderState
 NOW = datetime.now(UTC)

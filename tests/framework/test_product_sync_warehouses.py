@@ -9,10 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from framework.domain import Product, Warehouse
-from framework.models import WarehouseBinding
-from framework.operations import prepare_product_sync, queue_product_sync
-from framework.runner import Runner
-from framework.stock import prepare_stock_pull
+from framework.runtime.runner import Runner
+from framework.setup.operations import prepare_product_sync, queue_product_sync
+from framework.storage.models import WarehouseBinding
+from framework.sync.stock import prepare_stock_pull
 from framework.testing.plugins import book, create_mem_link, shop
 
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from framework import queue
 from framework.errors import ConfigError
 from framework.jobs import JobRequest, JobStatus
-from framework.models import Job, utcnow
+from framework.runtime import queue
+from framework.storage.models import Job, utcnow
 from framework.testing.plugins import create_mem_link
 
 

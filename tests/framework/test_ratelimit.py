@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from framework.emulation import RequestMeter
-from framework.models import LanePermit, utcnow
 from framework.plugins import LaneLimit, Registry
-from framework.ratelimit import DatabaseGate, MemoryGate
+from framework.runtime.ratelimit import DatabaseGate, MemoryGate
+from framework.storage.models import LanePermit, utcnow
 
 PER_SECOND, IN_FLIGHT = 20, 3
 
@@ -49,7 +49,7 @@ def hammer(gates, lane, requests, threads=6, hold=0.01):
 
 def test_database_gate_holds_the_lane_limit_across_gates(app, registry):
     # Two gates on two engines stand for two worker processes sharing the database.
-    from framework.db import make_engine
+    from framework.storage.db import make_engine
 
     other_engine = make_engine(app.database_url)
     gates = [DatabaseGate(app.engine, registry, "p1"), DatabaseGate(other_engine, registry, "p2")]

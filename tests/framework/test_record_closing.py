@@ -14,16 +14,16 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from framework.catalogue import plan_product_sync, pushed_skus
 from framework.domain import Order, OrderLine, OrderState, Product
 from framework.errors import PermanentError, TransientError
 from framework.jobs import JobRequest, JobStatus, RecordKind, RecordStatus
-from framework.links import build_accounting, build_commerce, get_link, link_info
-from framework.models import Job, PushRecord, WarehouseBinding
-from framework.orders import ingest_order
-from framework.queue import enqueue
-from framework.records import repush
-from framework.runner import Runner
+from framework.runtime.queue import enqueue
+from framework.runtime.runner import Runner
+from framework.setup.links import build_accounting, build_commerce, get_link, link_info
+from framework.storage.models import Job, PushRecord, WarehouseBinding
+from framework.sync.catalogue import plan_product_sync, pushed_skus
+from framework.sync.orders import ingest_order
+from framework.sync.records import repush
 from framework.testing.plugins import book, create_mem_link, shop
 
 NOW = datetime.now(UTC).replace(microsecond=0)

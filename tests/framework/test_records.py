@@ -9,11 +9,11 @@ from framework.commands.records import records, repush
 from framework.commands.worker import worker
 from framework.errors import ConfigError
 from framework.jobs import AccountRole, JobRequest, JobStatus, RecordKind, RecordStatus
-from framework.models import AccountMapping, Job
-from framework.queue import enqueue
-from framework.records import list_records, repush_all_failed, write_record
-from framework.records import repush as repush_record
-from framework.runner import Runner
+from framework.runtime.queue import enqueue
+from framework.runtime.runner import Runner
+from framework.storage.models import AccountMapping, Job
+from framework.sync.records import list_records, repush_all_failed, write_record
+from framework.sync.records import repush as repush_record
 from framework.testing.plugins import book, create_mem_link
 
 

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from framework import queue
 from framework.jobs import AccountRole, JobRequest, JobStatus, RecordStatus
-from framework.models import AccountMapping, DocumentBindingRow, Job, PushRecord, utcnow
-from framework.records import repush
-from framework.runner import RetryPolicy, Runner
+from framework.runtime import queue
+from framework.runtime.runner import RetryPolicy, Runner
+from framework.storage.models import AccountMapping, DocumentBindingRow, Job, PushRecord, utcnow
+from framework.sync.records import repush
 from framework.testing.plugins import book, create_mem_link
 
 FAST = RetryPolicy(base_seconds=0, jitter=0)
@@ -149,9 +149,9 @@ def test_follow_up_jobs_commit_only_with_success(app, link):
 
 def test_unbound_warehouse_and_customer_fallback(app, link):
     from framework.errors import ConfigError
-    from framework.models import Job as JobRow
-    from framework.models import WarehouseBinding
-    from framework.runner import DatabaseJobContext
+    from framework.runtime.runner import DatabaseJobContext
+    from framework.storage.models import Job as JobRow
+    from framework.storage.models import WarehouseBinding
 
     with app.session() as session:
         row = queue.enqueue(session, "shop", JobRequest(kind="membooks.post", key="k"))

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from framework.emulation import serve_in_thread
 from framework.jobs import JobRequest, JobStatus
-from framework.links import create_link
-from framework.models import Job
-from framework.queue import enqueue
+from framework.runtime.queue import enqueue
+from framework.setup.links import create_link
+from framework.storage.models import Job
 from framework.testing.processes import running
 
 CRASH_DIR = Path(__file__).parent / "crash"

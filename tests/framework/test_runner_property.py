@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import select, update
 
-from framework import queue
 from framework.jobs import JobRequest, JobStatus
-from framework.models import DocumentBindingRow, Job, utcnow
-from framework.runner import DatabaseJobContext, RetryPolicy, Runner
+from framework.runtime import queue
+from framework.runtime.runner import DatabaseJobContext, RetryPolicy, Runner
+from framework.storage.models import DocumentBindingRow, Job, utcnow
 from framework.testing.plugins import book, create_mem_link, run_script
 
 OUTCOMES = ["ok", "ok", "transient", "permanent", "skip", "bug"]

@@ -12,9 +12,9 @@ from sqlalchemy import text
 from framework.commands.records import records
 from framework.errors import ConfigError
 from framework.jobs import JobRequest
-from framework.queue import enqueue
-from framework.runner import Runner
-from framework.secrets import SecretBox, install_redaction, redact, remember_secret
+from framework.runtime.queue import enqueue
+from framework.runtime.runner import Runner
+from framework.storage.secrets import SecretBox, install_redaction, redact, remember_secret
 from framework.testing.plugins import create_mem_link
 
 TOKEN = "tok-9f8e7d6c5b4a-very-secret"
@@ -60,7 +60,7 @@ def test_decrypted_values_are_redacted_from_every_log_record(caplog):
         try:
             raise ValueError("server echoed rt-0123456789abcdef")
         except ValueError:
-            logging.getLogger("framework.runner").exception("failed")
+            logging.getLogger("framework.runtime.runner").exception("failed")
     assert "rt-0123456789abcdef" not in caplog.text
     assert "refreshing with ***" in caplog.text
     assert redact("x rt-0123456789abcdef y") == "x *** y"
@@ -122,7 +122,7 @@ def test_a_literal_secret_on_the_command_line_is_refused_with_the_fix(sqlite_url
 
 def test_secrets_come_from_env_a_file_or_a_prompt(sqlite_url, tmp_path):
     from framework.app import App
-    from framework.links import get_link
+    from framework.setup.links import get_link
 
     (tmp_path / "key.txt").write_text("from-a-file-123\n")
     result = _jembatan(sqlite_url, *GINEE, "--store-credential", "access_key=env:GINEE_AK",

@@ -9,10 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from framework.jobs import RecordKind, RecordStatus
-from framework.models import Job, PushRecord, WarehouseBinding
-from framework.records import repush
-from framework.runner import Runner
-from framework.stock import prepare_stock_pull, queue_stock_pull
+from framework.runtime.runner import Runner
+from framework.storage.models import Job, PushRecord, WarehouseBinding
+from framework.sync.records import repush
+from framework.sync.stock import prepare_stock_pull, queue_stock_pull
 from framework.testing.plugins import book, create_mem_link, shop
 
 

@@ -19,17 +19,17 @@ from sqlalchemy import func, select, update
 
 from framework.domain import Order, OrderLine, OrderState
 from framework.emulation import start_in_thread
-from framework.links import get_link
-from framework.models import OrderTransition, WebhookDelivery
-from framework.schedule import worker_tasks
-from framework.testing.plugins import create_mem_link, shop
-from framework.web import create_web_app
-from framework.webhook_receipt import (
+from framework.runtime.schedule import worker_tasks
+from framework.setup.links import get_link
+from framework.storage.models import OrderTransition, WebhookDelivery
+from framework.sync.webhook_receipt import (
     BODY_LIMIT,
     link_webhook_token,
     prune_deliveries,
     webhook_path,
 )
+from framework.testing.plugins import create_mem_link, shop
+from framework.web import create_web_app
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 TOKEN = "mem-token-shop-s3cr3t"  # memstore's own header check (what a platform signs with)

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from framework.app import App
 from framework.cli import build_cli
 from framework.emulation import RunningServer, start_in_thread
-from framework.runner import Runner
+from framework.runtime.runner import Runner
 from framework.web import create_console_app
 from jembatan_demo.world import World, start_world
 

@@ -12,10 +12,10 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from framework.configuration import account_mappings
 from framework.domain import Account
+from framework.setup.configuration import account_mappings
+from framework.setup.users import add_user
 from framework.testing.plugins import book, create_mem_link
-from framework.users import add_user
 from framework.web import create_console_app
 
 from .conftest import log_in

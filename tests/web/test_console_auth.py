@@ -14,9 +14,9 @@ from starlette.testclient import TestClient
 
 from framework.cli import build_cli
 from framework.errors import ConfigError
-from framework.links import create_link
-from framework.models import ConsoleSession, ConsoleUser
-from framework.users import add_user, authenticate, grant, list_users, visible_links
+from framework.setup.links import create_link
+from framework.setup.users import add_user, authenticate, grant, list_users, visible_links
+from framework.storage.models import ConsoleSession, ConsoleUser
 from framework.web import create_console_app
 from framework.web.auth import LoginThrottle
 from framework.web.i18n import from_accept_language
@@ -123,7 +123,7 @@ def test_post_without_or_with_a_wrong_csrf_token_is_refused(app, console: TestCl
                         follow_redirects=False)
     assert good.status_code == 303
     with app.session() as session:
-        from framework.links import get_link
+        from framework.setup.links import get_link
 
         assert get_link(session, "toko-a").features.get("auto_paid") is True
     # GET never changes anything: the action routes answer only POST
@@ -218,7 +218,7 @@ def test_language_follows_the_browser_then_the_switch(console: TestClient) -> No
 
 
 def test_the_webhook_url_is_shown_by_post_and_can_be_rotated(app, console: TestClient) -> None:
-    from framework.webhook_receipt import link_webhook_token
+    from framework.sync.webhook_receipt import link_webhook_token
 
     _login(console, "ani")
     assert console.get("/links/toko-a/webhook-url").status_code == 405  # never by GET

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from framework.jobs import RecordKind, RecordStatus
-from framework.links import create_link
-from framework.models import PushRecord
-from framework.records import write_record
+from framework.setup.links import create_link
+from framework.storage.models import PushRecord
+from framework.sync.records import write_record
 from jembatan_demo.world import link_settings
 
 from .conftest import OPERATOR, OPERATOR_PASSWORD, Site, shoot, submit

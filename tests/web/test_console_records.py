@@ -10,12 +10,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from framework.jobs import JobRequest, JobStatus, RecordKind, RecordStatus
-from framework.links import create_link
-from framework.models import Job, PushRecord, utcnow
-from framework.queue import enqueue
-from framework.records import write_record
-from framework.users import add_user
-from framework.views import RecordFilter, search_records
+from framework.runtime.queue import enqueue
+from framework.setup.links import create_link
+from framework.setup.users import add_user
+from framework.setup.views import RecordFilter, search_records
+from framework.storage.models import Job, PushRecord, utcnow
+from framework.sync.records import write_record
 from framework.web import create_console_app
 
 from .conftest import log_in

@@ -15,12 +15,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from framework.configuration import account_mappings, enabled_features, warehouse_bindings
 from framework.domain import OrderState
-from framework.intake import sync_orders
 from framework.jobs import Feature, RecordStatus
-from framework.links import get_link
-from framework.models import PushRecord
+from framework.setup.configuration import account_mappings, enabled_features, warehouse_bindings
+from framework.setup.links import get_link
+from framework.storage.models import PushRecord
+from framework.sync.intake import sync_orders
 from jembatan_demo.world import PAYOUT_ACCOUNT_MAP, WAREHOUSE, link_settings
 from plugins.accurate.emulator.consent import OWNER_EMAIL, OWNER_PASSWORD
 
@@ -356,7 +356,7 @@ def test_payouts_list_the_settled_order_and_take_a_settlement_file(site: Site, p
 
 
 def _booked(site: Site, link_id: str) -> dict:
-    from framework.payouts import booked_payouts
+    from framework.money.payouts import booked_payouts
 
     with site.app.session() as session:
         return booked_payouts(session, link_id)

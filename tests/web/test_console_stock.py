@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 
 from framework.domain import Product
 from framework.jobs import RecordKind, RecordStatus
-from framework.models import Job, PushRecord, WarehouseBinding
+from framework.setup.users import add_user
+from framework.storage.models import Job, PushRecord, WarehouseBinding
 from framework.testing.plugins import book, create_mem_link, shop
-from framework.users import add_user
 from framework.web import create_console_app
 
 from .conftest import log_in

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from ...configuration import (
+from ...errors import ConfigError
+from ...jobs import RECEIPT_MODE_SETTING, AccountRole, Feature, ReceiptMode
+from ...setup.configuration import (
     enabled_features,
     set_feature,
     set_receipt_mode,
     unbind_warehouse,
 )
-from ...errors import ConfigError
-from ...jobs import RECEIPT_MODE_SETTING, AccountRole, Feature, ReceiptMode
-from ...links import get_link
-from ...operations import (
+from ...setup.links import get_link
+from ...setup.operations import (
     account_choices,
     bind_known_warehouse,
     map_checked_accounts,
     run_checks,
     warehouse_overview,
 )
-from ...webhook_receipt import link_webhook_token
+from ...sync.webhook_receipt import link_webhook_token
 from ..pages import Page, screen
 
 FEATURE_HELP = {

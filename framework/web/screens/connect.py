@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ...connectors import ConnectFlow
 from ...errors import ConfigError
-from ...integrations import connect_accounting, unconnected_links
+from ...setup.integrations import connect_accounting, unconnected_links
 from ..pages import Page, screen
 
 

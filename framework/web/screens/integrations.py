@@ -5,13 +5,13 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from ...connectors import AccountingConnector, CommerceConnector
-from ...integrations import (
+from ...setup.integrations import (
     accounting_connected,
     add_store_link,
     disconnect_accounting,
     platform_form,
 )
-from ...status import link_status
+from ...setup.status import link_status
 from ..pages import Page, screen
 
 

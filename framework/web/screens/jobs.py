@@ -6,8 +6,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ...jobs import JobStatus
-from ...views import job_counts, list_jobs
-from ...workers import last_seen
+from ...runtime.workers import last_seen
+from ...setup.views import job_counts, list_jobs
 from ..pages import Page, screen
 
 

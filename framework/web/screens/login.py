@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ...users import authenticate
+from ...setup.users import authenticate
 from .. import auth
 from ..i18n import LANGUAGES, translator
 from ..pages import Page, safe_next, screen

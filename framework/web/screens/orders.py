@@ -6,7 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ...errors import ConfigError
-from ...views import order_timeline
+from ...setup.views import order_timeline
 from ..pages import Page, screen
 
 

@@ -10,8 +10,8 @@ from datetime import date
 from starlette.responses import Response
 
 from ...errors import ConfigError
-from ...payouts import DEFAULT_LATE_DAYS, payout_rows, rows_csv
-from ...settlements import import_settlements, read_settlements
+from ...money.payouts import DEFAULT_LATE_DAYS, payout_rows, rows_csv
+from ...money.settlements import import_settlements, read_settlements
 from ..pages import Page, screen
 
 MAX_UPLOAD = 5 * 1024 * 1024

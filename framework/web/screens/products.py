@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from ...operations import (
+from ...setup.operations import (
     planned_products,
     prepare_product_sync,
     product_information,

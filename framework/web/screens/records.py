@@ -9,8 +9,7 @@ from starlette.responses import Response
 
 from ...errors import ConfigError
 from ...jobs import RecordKind, RecordStatus
-from ...secrets import redact
-from ...views import (
+from ...setup.views import (
     RecordFilter,
     document_numbers,
     link_record,
@@ -19,6 +18,7 @@ from ...views import (
     repush_on_link,
     search_records,
 )
+from ...storage.secrets import redact
 from ..pages import Page, query, screen
 
 FILTER_FIELDS = ("kind", "status", "document", "since", "until", "q")

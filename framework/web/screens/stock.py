@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from ...stock import prepare_stock_pull, queue_stock_pull
+from ...sync.stock import prepare_stock_pull, queue_stock_pull
 from ..pages import Page, screen
 
 

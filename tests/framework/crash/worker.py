@@ -9,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from framework.app import App  # noqa: E402
-from framework.runner import RetryPolicy, Runner  # noqa: E402
+from framework.runtime.runner import RetryPolicy, Runner  # noqa: E402
 
 PLUGINS = ["framework.testing.plugins", "counter_plugin"]
 

@@ -118,7 +118,8 @@ class Contexts:
     def __call__(self, kind: str, payload: dict[str, Any]) -> MemoryJobContext:
         return MemoryJobContext(link=self.link, kind=kind, payload=payload,
                                 accounting_connector=self.connector,
-                                commerce_connector=self.store, key=kind, warehouses={"WH1": WAREHOUSE}, accounts=self.accounts,
+                                commerce_connector=self.store, key=kind,
+                                warehouses={"WH1": WAREHOUSE}, accounts=self.accounts,
                                 bindings=self.bindings, records=self.records)
 
     def order(self, kind: str, order: Order) -> MemoryJobContext:

@@ -54,7 +54,7 @@ def test_other_database_on_connected_link_is_refused() -> None:
 def test_cli_connect_and_databases(emulator, db, tmp_path, monkeypatch) -> None:
     from framework.app import App
     from framework.cli import build_cli
-    from framework.links import accounting_context, create_link, get_link
+    from framework.setup.links import accounting_context, create_link, get_link
 
     url = f"sqlite:///{tmp_path}/jembatan.db"
     monkeypatch.setenv("JEMBATAN_LOAD_PLUGINS", "plugins.accurate.hooks")
@@ -95,7 +95,7 @@ def _oauth_cli(emulator, tmp_path, monkeypatch, link_ids):
     """
     from framework.app import App
     from framework.cli import build_cli
-    from framework.links import create_link
+    from framework.setup.links import create_link
     from plugins.accurate import cli
 
     url = f"sqlite:///{tmp_path}/jembatan.db"
@@ -126,7 +126,7 @@ def _oauth_cli(emulator, tmp_path, monkeypatch, link_ids):
 
 
 def _works(app, link_id: str) -> bool:
-    from framework.links import build_accounting, get_link
+    from framework.setup.links import build_accounting, get_link
 
     with app.session() as session:
         link = get_link(session, link_id)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from framework import Feature, OrderState, TransientError
 from framework.emulation import Fault, RequestMeter
 from framework.plugins import LaneLimit, Registry
-from framework.ratelimit import MemoryGate
+from framework.runtime.ratelimit import MemoryGate
 from plugins.accurate import handlers, hooks
 from plugins.accurate.connector import AccurateConnector
 

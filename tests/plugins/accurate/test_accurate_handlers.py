@@ -152,7 +152,7 @@ def test_closed_order_cannot_be_invoiced(emulator, db, contexts, new_order) -> N
 
 def test_core_product_push_through_accurate_records_each_sku(emulator, db, contexts) -> None:
     # Product push is the core's job (``core.push_products``); Accurate supplies create_items.
-    from framework.catalogue import PUSH_PRODUCTS, push_products
+    from framework.sync.catalogue import PUSH_PRODUCTS, push_products
 
     ctxs = contexts()
     products = [{"sku": "N1", "name": "Baru", "price": "1000", "available": 3},

@@ -2,9 +2,9 @@
 
 The client's own retries are left as they are in production: a dropped answer is retried by
 the client itself, Accurate refuses the repeated number, and that refusal must be adopted as
-"already saved". (Shortening the retries to 1 would hand the retry to the runner, so the adoption path
-would never run.) Documents go through ``bulk-save.do`` (a single order is a batch of one),
-so that is where the fault goes, and the fault test checks it was injected.
+"already saved". (Shortening the retries to 1 would hand the retry to the runner, so the adoption
+path would never run.) Documents go through ``bulk-save.do`` (a single order is a batch of one), so
+that is where the fault goes, and the fault test checks it was injected.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from framework.app import App
-from framework.links import build_accounting, create_link, get_link
+from framework.setup.links import build_accounting, create_link, get_link
 from plugins.accurate.webconnect import AccurateConnectFlow
 
 

@@ -108,7 +108,7 @@ def served_app(database_url, secret_box):
     from datetime import UTC, datetime
 
     from framework.emulation import serve_in_thread
-    from framework.links import create_link
+    from framework.setup.links import create_link
     from framework.testing.fixtures import app_with_receiver
     from plugins.forstok.emulator import ForstokEmulator
 
@@ -129,7 +129,7 @@ def served_app(database_url, secret_box):
 def _held(app):
     from sqlalchemy import func, select
 
-    from framework.models import OrderRecord, WebhookDelivery
+    from framework.storage.models import OrderRecord, WebhookDelivery
 
     with app.session() as session:
         return (session.scalar(select(func.count()).select_from(WebhookDelivery)),
@@ -138,7 +138,7 @@ def _held(app):
 
 
 def test_emulator_deliveries_reach_the_core_only_at_the_links_secret_url(served_app):
-    from framework.webhook_receipt import webhook_path
+    from framework.sync.webhook_receipt import webhook_path
 
     app, emulator, base_url = served_app
     warehouse, shop = emulator.add_warehouse("Gudang"), emulator.add_shop("Shopee")

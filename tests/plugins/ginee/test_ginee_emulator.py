@@ -8,10 +8,10 @@ import time
 import httpx
 import pytest
 
-from framework.checks import CheckContext
 from framework.connectors import LinkContext
 from framework.jobs import LinkInfo
 from framework.plugins import make_plugin_manager
+from framework.setup.checks import CheckContext
 from framework.testing.processes import stop
 from plugins.ginee.connector import GineeConnector
 from plugins.ginee.emulator import GineeEmulator
@@ -123,7 +123,7 @@ def test_hooks_register_connector_lane_and_emulator():
 def test_check_reports_refused_keys_with_ginees_message(emulator, clock, world):
     from ginee_support import make_connector
 
-    from framework.preflight import generic_problems
+    from framework.setup.preflight import generic_problems
 
     info = LinkInfo(id="toko", commerce="ginee", accounting="accurate", features=frozenset(),
                     integrated_at=None)

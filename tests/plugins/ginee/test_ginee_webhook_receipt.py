@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 
 from framework.app import App
 from framework.emulation import serve_in_thread
-from framework.links import create_link
-from framework.models import OrderRecord, WebhookDelivery
+from framework.setup.links import create_link
+from framework.storage.models import OrderRecord, WebhookDelivery
+from framework.sync.webhook_receipt import webhook_path
 from framework.testing.fixtures import app_with_receiver
-from framework.webhook_receipt import webhook_path
 from plugins.ginee.emulator import GineeEmulator
 
 

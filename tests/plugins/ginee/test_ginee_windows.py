@@ -19,9 +19,9 @@ from sqlalchemy import select
 from framework.app import App
 from framework.emulation import serve_in_thread
 from framework.errors import IntegrationError
-from framework.intake import order_windows, sync_orders
-from framework.links import create_link, get_link
-from framework.models import OrderRecord
+from framework.setup.links import create_link, get_link
+from framework.storage.models import OrderRecord
+from framework.sync.intake import order_windows, sync_orders
 from plugins.ginee.connector import GineeConnector, ceil_second, floor_second, split_windows
 from plugins.ginee.emulator import GineeEmulator
 from plugins.ginee.emulator.state import parse_time

@@ -1,0 +1,1 @@
+"""What the marketplace really pays: payout reconciliation and settlement imports."""

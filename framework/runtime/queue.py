@@ -1,0 +1,365 @@
+"""The job queue: enqueue once per key, claim with a lease, finish in one of four ways.
+
+Every function takes the caller's session and never commits: the caller decides the
+transaction (an order transition and its jobs commit together; a claim commits alone).
+Functions that finish a job only act while the caller still holds the job's lease, so a worker
+that lost its lease (it was too slow, another worker re-ran the job) cannot overwrite the
+newer outcome.
+
+On PostgreSQL, queuing a job that is due now also ``NOTIFY``s ``jembatan_jobs`` (delivered
+when the caller commits), which wakes idle workers at once; polling stays the fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, and_, bindparam, func, or_, select, text, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from ..errors import ConfigError
+from ..jobs import JobRequest, JobStatus
+from ..storage.models import Job, Lane, utcnow
+
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+DEFAULT_MAX_ATTEMPTS = 8
+#: the PostgreSQL channel new due jobs are announced on
+JOBS_CHANNEL = "jembatan_jobs"
+_NOTIFIED = "jembatan.jobs_notified"
+
+
+def _insert(session: Session):  # noqa: ANN202 - a dialect-specific Insert
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert)(Job)
+
+
+def enqueue(session: Session, link_id: str, request: JobRequest) -> Job | None:
+    """Queue ``request`` for ``link_id`` unless a job with its key already exists.
+
+    Callable inside the caller's open transaction; the caller commits.
+
+    Returns:
+        The new job, or ``None`` when the key was already queued (at any time, any status).
+    """
+    now = utcnow()
+    statement = (
+        _insert(session)
+        .values(link_id=link_id, kind=request.kind, key=request.key, lane=request.lane,
+                sequence=request.sequence, payload=dict(request.payload),
+                status=JobStatus.QUEUED, attempts=0, max_attempts=DEFAULT_MAX_ATTEMPTS,
+                run_at=now + timedelta(seconds=request.delay_seconds), created_at=now)
+        .on_conflict_do_nothing(index_elements=["link_id", "key"])
+        .returning(Job.id)
+    )
+    job_id = session.execute(statement).scalar_one_or_none()
+    if job_id is None:
+        return None
+    if request.delay_seconds <= 0:
+        notify(session)
+    return session.get(Job, job_id)
+
+
+def notify(session: Session) -> None:
+    """Announce due work to idle workers once per transaction (PostgreSQL; else nothing)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    if session.info.get(_NOTIFIED) is transaction:
+        return
+    session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": JOBS_CHANNEL})
+    session.info[_NOTIFIED] = transaction
+
+
+def release_expired_leases(session: Session) -> int:
+    """Return running jobs whose lease ran out (their worker died) to the queue.
+
+    A job that already used all its attempts this way is dead instead: it keeps killing
+    workers, and running it again would only kill another.
+    """
+    now = utcnow()
+    expired = and_(Job.status == JobStatus.RUNNING, Job.lease_until < now)
+    dead = session.execute(
+        update(Job).where(expired, Job.attempts >= Job.max_attempts)
+        .values(status=JobStatus.DEAD, lease_owner=None, lease_until=None, finished_at=now,
+                last_error="the worker running it stopped (lease expired) on every attempt")
+    ).rowcount
+    requeued = session.execute(
+        update(Job).where(expired)
+        .values(status=JobStatus.QUEUED, lease_owner=None, lease_until=None, run_at=now)
+    ).rowcount
+    return dead + requeued
+
+
+def claim(session: Session, worker_id: str, lease_seconds: float,  # noqa: PLR0913
+          kinds: Iterable[str] | None = None, *, release_expired: bool = True,
+          link_ids: Iterable[str] | None = None) -> Job | None:
+    """Take the next runnable job and lease it to ``worker_id``.
+
+    A job is runnable when it is queued, due, and no earlier job (smaller id) of its sequence
+    is still queued or running. On PostgreSQL the row is locked ``FOR UPDATE SKIP LOCKED`` so
+    workers never wait on each other; on SQLite the transaction already holds the write lock.
+
+    Args:
+        session: the caller's session (the caller commits).
+        worker_id: who takes the lease.
+        lease_seconds: how long the lease lasts without a heartbeat.
+        kinds: only these job kinds (default: any).
+        release_expired: first return jobs with expired leases to the queue (a busy worker
+            may do that once a second instead of on every claim).
+        link_ids: only these links' jobs (a command run for one link touches only it).
+
+    Returns:
+        The claimed job (status running, attempts counted), or ``None`` if nothing is runnable.
+    """
+    if release_expired:
+        release_expired_leases(session)
+    now = utcnow()
+    query = (select(Job)
+             .where(Job.status == JobStatus.QUEUED, Job.run_at <= now, _first_of_sequence())
+             # Ordered by run_at alone, the claim index (status, run_at) is already in order,
+             # so PostgreSQL stops at the first free row instead of sorting the whole queue.
+             .order_by(Job.run_at).limit(1)
+             .with_for_update(skip_locked=True, of=Job))
+    if kinds is not None:
+        query = query.where(Job.kind.in_(list(kinds)))
+    if link_ids is not None:
+        query = query.where(Job.link_id.in_(list(link_ids)))
+    job = session.execute(query).scalar_one_or_none()
+    if job is None:
+        return None
+    job.status = JobStatus.RUNNING
+    job.attempts += 1
+    job.lease_owner = worker_id
+    job.lease_until = now + timedelta(seconds=lease_seconds)
+    session.flush()
+    return job
+
+
+def claim_batch(  # noqa: PLR0913 - the knobs of one claim
+    session: Session, worker_id: str, lease_seconds: float, *,
+    batch_size: Callable[[str], int] = lambda _kind: 0, prefetch: int = 1, share: int = 1,
+    release_expired: bool = True, link_ids: Iterable[str] | None = None,
+) -> list[Job]:
+    """Lease the next runnable jobs to ``worker_id``: a batch, or a few plain jobs.
+
+    The oldest runnable job whose lane is not full decides: if its kind takes batches
+    (``batch_size(kind) >= 1``; 0 is a plain handler), the batch is every runnable job of
+    its link, kind and lane, up to that size; otherwise up to ``prefetch`` runnable jobs of
+    plain kinds, run one after another by the caller, and no more than a ``share``-th of
+    those runnable (so the other threads of the caller get their part of a shallow queue).
+    Rows are locked ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; the caller commits. Returned
+    jobs are detached, status running, attempts counted. With ``link_ids``, only those
+    links' jobs are considered (a command run for one link touches only its jobs).
+    """
+    if release_expired:
+        release_expired_leases(session)
+    now = utcnow()
+    prefetch, share = max(1, prefetch), max(1, share)
+    runnable = _RUNNABLE
+    if link_ids is not None:
+        runnable = runnable.where(Job.link_id.in_(list(link_ids)))
+    limit = prefetch * share
+    rows = list(session.scalars(_limited(runnable, limit) if link_ids is None
+                                else runnable.limit(limit), {"now": now}))
+    if not rows:
+        return Claim()
+    first = rows[0]
+    size = batch_size(first.kind)
+    if size >= 1:
+        group = [job for job in rows if _same_batch(job, first)][:size]
+        more = len(rows) > len(group)
+        if len(group) < size and len(rows) == limit:  # fewer rows: every runnable one is here
+            extra = session.scalars(
+                _RUNNABLE.where(Job.link_id == first.link_id, Job.kind == first.kind,
+                                _lane_is(first.lane), Job.id.not_in([j.id for j in group]))
+                .limit(size - len(group)), {"now": now}).all()
+            group += extra
+            more = True
+    else:
+        plain = [job for job in rows if batch_size(job.kind) == 0]
+        group = plain[:min(prefetch, -(-len(plain) // share))]
+        more = len(rows) > len(group)
+    return Claim(_lease(session, group, worker_id, now + timedelta(seconds=lease_seconds)),
+                 more=more)
+
+
+class Claim(list[Job]):
+    """The jobs one claim leased.
+
+    ``more`` says whether it saw runnable jobs it left behind (the caller may wake an idle
+    sibling for them).
+    """
+
+    def __init__(self, jobs: Iterable[Job] = (), *, more: bool = False) -> None:
+        super().__init__(jobs)
+        self.more = more
+
+
+def _runnable():  # noqa: ANN202 - a Select
+    # Ordered by run_at alone, the claim index (status, run_at) is already in order.
+    # ``now`` is a parameter: the statement is built once (every claim runs it, and a
+    # statement built afresh is walked again to find its compiled form).
+    busy = select(Lane.name).where(Lane.busy_until > bindparam("now"))
+    return (select(Job)
+            .where(Job.status == JobStatus.QUEUED, Job.run_at <= bindparam("now"),
+                   _first_of_sequence(), or_(Job.lane.is_(None), Job.lane.not_in(busy)))
+            .order_by(Job.run_at)
+            .with_for_update(skip_locked=True, of=Job))
+
+
+_LIMITED: dict[int, Select] = {}
+
+
+def _limited(statement: Select, limit: int) -> Select:
+    """``statement.limit(limit)`` for the unfiltered claim, built once per limit."""
+    found = _LIMITED.get(limit)
+    if found is None:
+        found = _LIMITED.setdefault(limit, statement.limit(limit))
+    return found
+
+
+def _same_batch(job: Job, first: Job) -> bool:
+    return (job.link_id, job.kind, job.lane) == (first.link_id, first.kind, first.lane)
+
+
+def _lane_is(lane: str | None):  # noqa: ANN202 - a SQL condition
+    return Job.lane.is_(None) if lane is None else Job.lane == lane
+
+
+def _lease(session: Session, jobs: Sequence[Job], worker_id: str,
+           until: datetime) -> list[Job]:
+    if not jobs:
+        return []
+    session.execute(_LEASE, {"ids": [job.id for job in jobs], "owner": worker_id,
+                             "until": until})
+    for job in jobs:  # detached first: these attribute changes must not be flushed again
+        session.expunge(job)
+        job.status, job.attempts = JobStatus.RUNNING, job.attempts + 1
+        job.lease_owner, job.lease_until = worker_id, until
+    return list(jobs)
+
+
+def next_lane_free(session: Session) -> datetime | None:
+    """Return when the first full lane frees (an idle worker waits no longer than that)."""
+    return session.scalar(select(func.min(Lane.busy_until)).where(Lane.busy_until > utcnow()))
+
+
+def _first_of_sequence():  # noqa: ANN202 - a SQL condition
+    # A correlated scalar subquery rather than NOT EXISTS: PostgreSQL plans it per row
+    # through ix_job_sequence, whereas an anti-join plan chosen from stale statistics (a
+    # queue table that was empty at the last ANALYZE) made each claim scan the whole queue.
+    active = aliased(Job)
+    first_active = (select(func.min(active.id))
+                    .where(active.sequence == Job.sequence, active.status.in_(ACTIVE))
+                    .correlate(Job).scalar_subquery())
+    return or_(Job.sequence.is_(None), Job.id == first_active)
+
+
+def _held(job: Job):  # noqa: ANN202 - a SQL condition
+    # Owner and attempt together name one lease: the same worker re-claiming the job after a
+    # retry holds a new lease, and a stale handle of the old one must not settle it.
+    return and_(Job.id == job.id, Job.status == JobStatus.RUNNING,
+                Job.lease_owner == job.lease_owner, Job.attempts == job.attempts)
+
+
+def heartbeat(session: Session, worker_id: str, job_ids: Iterable[int],
+              lease_seconds: float) -> int:
+    """Extend the leases ``worker_id`` holds on ``job_ids``; return how many it still holds."""
+    ids = list(job_ids)
+    if not ids:
+        return 0
+    return session.execute(
+        update(Job).where(Job.id.in_(ids), Job.status == JobStatus.RUNNING,
+                          Job.lease_owner == worker_id)
+        .values(lease_until=utcnow() + timedelta(seconds=lease_seconds))
+    ).rowcount
+
+
+def _finish(session: Session, job: Job, status: JobStatus, error: str | None) -> bool:
+    done = session.execute(
+        update(Job).where(_held(job))
+        .values(status=status, lease_owner=None, lease_until=None, last_error=error,
+                finished_at=utcnow())
+    ).rowcount
+    return done == 1
+
+
+def finish_many(session: Session, jobs: Sequence[Job], status: JobStatus,
+                error: str | None = None) -> set[int]:
+    """Finish ``jobs`` (all leased to one worker) with one status and error in one statement.
+
+    Returns:
+        The ids of the jobs that were still held (only those were changed).
+    """
+    if not jobs:
+        return set()
+    done = session.execute(_FINISH_MANY, {
+        "keys": [(job.id, job.attempts) for job in jobs], "owner": jobs[0].lease_owner,
+        "new_status": status, "error": error, "finished": utcnow()}).scalars()
+    return set(done)
+
+
+def complete(session: Session, job: Job, note: str | None = None) -> bool:
+    """Mark ``job`` succeeded (``note``: why it was skipped, if it was).
+
+    Returns:
+        ``False`` when the caller no longer holds the lease (nothing was changed).
+    """
+    return _finish(session, job, JobStatus.SUCCEEDED, note)
+
+
+def fail(session: Session, job: Job, reason: str) -> bool:
+    """Mark ``job`` failed: it needs an operator, who fixes the cause and re-pushes."""
+    return _finish(session, job, JobStatus.FAILED, reason)
+
+
+def kill(session: Session, job: Job, reason: str) -> bool:
+    """Mark ``job`` dead: it was retried until its attempts ran out."""
+    return _finish(session, job, JobStatus.DEAD, reason)
+
+
+def retry_later(session: Session, job: Job, error: str, delay: float) -> bool:
+    """Put ``job`` back in the queue, due in ``delay`` seconds, keeping the error."""
+    return session.execute(
+        update(Job).where(_held(job))
+        .values(status=JobStatus.QUEUED, lease_owner=None, lease_until=None, last_error=error,
+                run_at=utcnow() + timedelta(seconds=delay))
+    ).rowcount == 1
+
+
+def requeue(session: Session, job_id: int) -> Job:
+    """Queue a finished job again from scratch (re-push): attempts 0, due now.
+
+    Raises:
+        ConfigError: no job has that id.
+    """
+    job = session.get(Job, job_id, with_for_update=True)
+    if job is None:
+        raise ConfigError(f"no job {job_id}",
+                          fix="`jembatan records` shows the jobs behind records")
+    if job.status in ACTIVE:
+        return job  # already on its way; re-pushing twice must not reset a running attempt
+    job.status = JobStatus.QUEUED
+    job.attempts = 0
+    job.run_at = utcnow()
+    job.lease_owner = job.lease_until = job.finished_at = None
+    session.flush()
+    return job
+
+
+_RUNNABLE = _runnable()
+
+# Statements every claim and settle runs, built once (see ``_runnable``).
+_LEASE = (update(Job).where(Job.id.in_(bindparam("ids", expanding=True)))
+          .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1,
+                  lease_owner=bindparam("owner"), lease_until=bindparam("until"))
+          .execution_options(synchronize_session=False))
+_FINISH_MANY = (
+    update(Job)
+    .where(tuple_(Job.id, Job.attempts).in_(bindparam("keys", expanding=True)),
+           Job.status == JobStatus.RUNNING, Job.lease_owner == bindparam("owner"))
+    .values(status=bindparam("new_status"), lease_owner=None, lease_until=None,
+            last_error=bindparam("error"), finished_at=bindparam("finished"))
+    .returning(Job.id).execution_options(synchronize_session=False))
