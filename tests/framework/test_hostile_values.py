@@ -84,6 +84,7 @@ def test_hostile_orders_are_rejected_records_and_the_poll_goes_on(app):
     assert len(failed) >= 3  # the ones whose update time falls in the poll's window
 
 
+@pytest.mark.slow  # starts and kills a process
 def test_a_killed_process_frees_its_lane_permits_within_a_lease(app):
     create_mem_link(app, "shop")
     _ = app.engine  # migrate before the child process uses the database

@@ -214,6 +214,7 @@ class OrderEvents(RuleBasedStateMachine):
                 assert (row.state if row else S.NEW) == self.state[external_id]
 
 
+@pytest.mark.slow  # many generated event sequences: large volume
 def test_random_event_sequences_keep_the_outbox_exact(ingest_app):
     OrderEvents.app = ingest_app
     runner = OrderEvents.TestCase()

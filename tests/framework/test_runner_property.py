@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -95,6 +96,7 @@ class RunnerMachine(RuleBasedStateMachine):
                 assert documents.index(a) < documents.index(b), "a sequence ran out of order"
 
 
+@pytest.mark.slow  # many generated runs of the whole runner: large volume
 def test_runner_never_loses_a_job(database_url):
     from framework.app import App
     from framework.testing.fixtures import TEST_PLUGINS

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -141,6 +142,7 @@ fault_plans = st.lists(st.tuples(st.sampled_from(BULK_ROUTES), st.sampled_from(F
                                  st.integers(1, 3)), min_size=1, max_size=4)
 
 
+@pytest.mark.slow  # generated fault plans, each through the client's real retries
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=fault_plans, lose_bindings=st.booleans())
