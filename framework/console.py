@@ -93,20 +93,20 @@ def working(description: str, total: int | None = None,
     stop = threading.Event()
     shown = _status_line(description, total, done)
     if sys.stderr.isatty():
-        with Console(stderr=True).status(shown()) as status:
-            watcher = threading.Thread(target=_watch, args=(stop, every, lambda: status.update(
-                shown())), daemon=True)
-            watcher.start()
-            try:
-                yield
-            finally:
-                stop.set()
-                watcher.join()
+        with Console(stderr=True).status(shown()) as status, _watching(
+                stop, every, lambda: status.update(shown())):
+            yield
         click.echo(f"{shown()} done", err=True)
         return
     click.echo(f"{shown()}…", err=True)
-    watcher = threading.Thread(target=_watch, args=(stop, max(every, 10.0), lambda: click.echo(
-        shown(), err=True)), daemon=True)
+    with _watching(stop, max(every, 10.0), lambda: click.echo(shown(), err=True)):
+        yield
+
+
+@contextlib.contextmanager
+def _watching(stop: threading.Event, every: float, show: Callable[[], Any]) -> Iterator[None]:
+    """Call ``show`` every ``every`` seconds from a thread while the block runs."""
+    watcher = threading.Thread(target=_watch, args=(stop, every, show), daemon=True)
     watcher.start()
     try:
         yield

@@ -82,7 +82,8 @@ class ContextBatch:
         return self.jobs[0].commerce()
 
     def prefetch_bindings(self, kind: str, refs: Iterable[str]) -> None:
-        """Nothing to load: the contexts answer ``binding`` themselves."""
+        """Load the bindings of ``refs`` of ``kind`` (``prefetch_many`` of one kind)."""
+        self.prefetch_many({kind: refs})
 
     def prefetch_many(self, wanted: Mapping[str, Iterable[str]]) -> None:
         """Nothing to load: the contexts answer ``binding`` themselves."""

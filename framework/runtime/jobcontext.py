@@ -36,6 +36,7 @@ from ..setup.configuration import unbound_warehouse, unmapped_account
 from ..setup.links import build_accounting, build_commerce, get_link, link_info
 from ..storage.models import AccountMapping, DocumentBindingRow, Job, Link, WarehouseBinding, utcnow
 from ..sync.records import write_record, write_records
+from .batch import ContextBatch
 
 if TYPE_CHECKING:
     from ..app import App
@@ -210,7 +211,7 @@ class DatabaseJobContext:
         self.follow_ups.append(request)
 
 
-class DatabaseJobBatch:
+class DatabaseJobBatch(ContextBatch):
     """A ``framework.runtime.batch.JobBatch`` over the installation's database.
 
     Args:
@@ -219,24 +220,12 @@ class DatabaseJobBatch:
         link: their link.
     """
 
+    jobs: list[DatabaseJobContext]
+
     def __init__(self, app: App, jobs: Sequence[Job], link: Link | None) -> None:
         self.app = app
-        self._shared = _Shared(hold_writes=True)
-        self.jobs: list[DatabaseJobContext] = [
-            DatabaseJobContext(app, job, link, self._shared) for job in jobs]
-        self.link = self.jobs[0].link
-
-    def accounting(self) -> AccountingConnector:
-        """Return the link's accounting connector (one for the whole batch)."""
-        return self.jobs[0].accounting()
-
-    def commerce(self) -> CommerceConnector:
-        """Return the link's commerce connector (one for the whole batch)."""
-        return self.jobs[0].commerce()
-
-    def prefetch_bindings(self, kind: str, refs: Iterable[str]) -> None:
-        """Load the bindings of ``refs`` in one query (absent ones are remembered too)."""
-        self.prefetch_many({kind: refs})
+        self._shared = _Shared(hold_writes=True)  # one connector per side for the whole batch
+        super().__init__([DatabaseJobContext(app, job, link, self._shared) for job in jobs])
 
     def prefetch_many(self, wanted: Mapping[str, Iterable[str]]) -> None:
         """Load the bindings of several kinds at once: ``{kind: refs}``, one query per 500.
