@@ -5,8 +5,10 @@
 - ``accurate(databases, skus, latency)``: ``_accurate_server.py`` in its own process (the
   emulator's real limits: 8/s, 8 in flight per database), with ``state()`` counts.
 - ``make_links`` / ``queue_orders``: links to those databases (invoice and Auto Paid on, items
-  bound as a product sync would leave them) and ready-to-ship orders queued as the lifecycle
-  queues them (a sales-order job and an invoice job each).
+  bound as a product sync would leave them, checked with ``jembatan check``'s ``run_checks``
+  as an operator does before go-live, which finds and stores each database's data host) and
+  ready-to-ship orders queued as the lifecycle queues them (a sales-order job and an
+  invoice job each).
 - ``Workers``: worker processes, warmed up (imports, engine, plugins) before the clock starts,
   then released together; ``wait_for_documents`` polls the emulator until all exist.
 """
@@ -122,6 +124,7 @@ def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ..
     """One link per emulator database, configured to post orders; return the link ids."""
     from framework.jobs import ITEM_BINDING, AccountRole
     from framework.setup.links import create_link
+    from framework.setup.operations import run_checks
     from framework.storage.models import AccountMapping, DocumentBindingRow, WarehouseBinding
 
     ids = []
@@ -151,6 +154,8 @@ def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ..
                                                accounting_number=f"SKU{index:05d}",
                                                created_at=datetime.now(UTC)))
             ids.append(link_id)
+    for link_id in ids:  # an operator runs `jembatan check` before go-live: it finds the host
+        run_checks(app, link_id)
     return ids
 
 
