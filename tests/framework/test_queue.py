@@ -128,3 +128,37 @@ def test_requeue_starts_a_finished_job_over(app, link):
     assert claim(app).key == "a"
     with app.session() as session, pytest.raises(ConfigError, match="no job 999"):
         queue.requeue(session, 999)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("analyzed", [False, True], ids=["never-analyzed", "analyzed-empty"])
+def test_the_claim_reads_the_active_sequence_index_on_an_empty_queues_statistics(
+        postgres_url, secret_box, analyzed):
+    # A fresh install, then a backlog: the statistics still describe an empty queue. The
+    # planner once combined the sequence and status indexes there, reading every active
+    # job's entry for each job the claim looked at (60 ms a claim at 4,000 jobs). The head
+    # query must check "first of its sequence" through the partial index of active jobs.
+    from sqlalchemy import insert, text
+
+    from framework.app import App
+    from framework.testing.fixtures import TEST_PLUGINS
+
+    app = App.create(postgres_url, plugin_modules=TEST_PLUGINS, secrets=secret_box)
+    try:
+        create_mem_link(app, "shop")
+        now = utcnow()
+        with app.session() as session:
+            if analyzed:
+                session.execute(text("ANALYZE job"))
+            session.execute(insert(Job), [
+                {"link_id": "shop", "kind": "membooks.post", "key": f"k{n}", "payload": {},
+                 "sequence": f"order:{n // 2}", "status": JobStatus.QUEUED, "attempts": 0,
+                 "max_attempts": 8, "run_at": now, "created_at": now} for n in range(4000)])
+        head = queue._HEAD.params(now=utcnow()).compile(
+            dialect=app.engine.dialect, compile_kwargs={"literal_binds": True})
+        with app.session() as session:
+            plan = "\n".join(session.execute(text(f"EXPLAIN {head}")).scalars())
+        assert "ix_job_active_sequence" in plan, plan
+        assert "BitmapAnd" not in plan, plan
+    finally:
+        app.close()
