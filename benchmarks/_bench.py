@@ -9,6 +9,8 @@
   as an operator does before go-live, which finds and stores each database's data host) and
   ready-to-ship orders queued as the lifecycle queues them (a sales-order job and an
   invoice job each).
+- ``post_first_orders``: one order per link posted before the clock, so the links are as
+  links that have posted before (their marketplace customer exists in Accurate).
 - ``Workers``: worker processes, warmed up (imports, engine, plugins) before the clock starts,
   then released together; ``wait_for_documents`` polls the emulator until all exist.
 """
@@ -187,6 +189,25 @@ def queue_orders(app: Any, link_id: str, count: int, skus: int, start: int = 0) 
                                   order(link_id, number, skus), source="backfill")
             queued += result.jobs_queued
     return queued
+
+
+#: order numbers of the orders each link posts before the clock (``post_first_orders``)
+FIRST_ORDERS = 9_000_000
+
+
+def post_first_orders(app: Any, link_ids: list[str], skus: int) -> int:
+    """Post one order per link before the clock, as links that have posted before; return the
+    documents they made.
+
+    A link's first order creates its marketplace customer in Accurate (a look-up and a save,
+    once in the link's life); the benchmarks measure what its later orders cost.
+    """
+    from framework.runtime.runner import Runner
+
+    for link_id in link_ids:
+        queue_orders(app, link_id, 1, skus, start=FIRST_ORDERS)
+    Runner(app, concurrency=4).run_burst()
+    return 3 * len(link_ids)
 
 
 class Workers:

@@ -294,9 +294,9 @@ def _upsert_bindings(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert or update bindings in one statement (the last write of a key wins)."""
     latest = {(row["link_id"], row["kind"], row["ref"]): row for row in rows}
     now = utcnow()
-    # RETURNING makes SQLAlchemy send the rows as multi-row VALUES pages (one round trip)
-    session.execute(_bindings_upsert(session.get_bind().dialect.name),
-                    [{**row, "created_at": now} for row in latest.values()])
+    # executemany on the connection, as ``write_records`` does (one pipelined round trip)
+    session.connection().execute(_bindings_upsert(session.get_bind().dialect.name),
+                                 [{**row, "created_at": now} for row in latest.values()])
 
 
 @functools.cache
@@ -306,5 +306,4 @@ def _bindings_upsert(dialect: str) -> Any:
         DocumentBindingRow)
     return insert.on_conflict_do_update(
         index_elements=["link_id", "kind", "ref"],
-        set_={name: insert.excluded[name] for name in ("accounting_id", "accounting_number")},
-    ).returning(DocumentBindingRow.id)
+        set_={name: insert.excluded[name] for name in ("accounting_id", "accounting_number")})

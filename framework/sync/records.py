@@ -70,9 +70,11 @@ def write_records(session: Session, records: list[dict[str, Any]]) -> None:
             "job_id": record["job_id"], "attempts": record["attempts"]}
     if not rows:
         return
-    # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERT ... VALUES pages
-    # (one round trip per page), not one statement per record
-    session.execute(_records_upsert(session.get_bind().dialect.name), list(rows.values()))
+    # A plain executemany on the connection (no RETURNING, no ORM bulk layer): psycopg
+    # pipelines the one short, prepared statement (one round trip), where a multi-row VALUES
+    # statement was a new long query to parse on every batch (a third more CPU).
+    session.connection().execute(_records_upsert(session.get_bind().dialect.name),
+                                 list(rows.values()))
 
 
 @functools.cache
@@ -82,7 +84,7 @@ def _records_upsert(dialect: str) -> Any:
     changed = ("status", "sent", "received", "reason", "updated_at", "job_id", "attempts")
     return insert.on_conflict_do_update(
         index_elements=["link_id", "kind", "ref", "document"],
-        set_={name: insert.excluded[name] for name in changed}).returning(PushRecord.id)
+        set_={name: insert.excluded[name] for name in changed})
 
 
 def list_records(  # noqa: PLR0913 - the filters operators combine
