@@ -14,6 +14,10 @@ from .settlement import PAYOUT_RECEIPT_JOB
 
 ACCOUNTING = "accurate"
 SETTLING = (OrderState.DELIVERED, OrderState.COMPLETED)
+#: states whose path from waiting_payment passes ready_to_ship (lifecycle's table)
+PAST_READY_TO_SHIP = frozenset({OrderState.READY_TO_SHIP, OrderState.SHIPPED,
+                                OrderState.DELIVERED, OrderState.COMPLETED,
+                                OrderState.RETURNED})
 
 
 def _job(order: Order, kind: str, suffix: str, lane: str | None) -> JobRequest:
@@ -33,6 +37,12 @@ def plan_reactions(link: LinkInfo, order: Order, entered: OrderState,
     if link.accounting != ACCOUNTING:
         return None
     if entered is OrderState.WAITING_PAYMENT:
+        if link.has(Feature.INVOICE) and order.state in PAST_READY_TO_SHIP:
+            # Passed through on the way (the order is first seen ready to ship or later):
+            # the invoice job queued at ready_to_ship posts the sales order first, in the
+            # same batch. A separate sales-order job would cost the database a second claim
+            # and batch per order for the same document.
+            return []
         return [_job(order, SALES_ORDER_JOB, "sales_order", lane)]
     if entered is OrderState.READY_TO_SHIP:
         if link.has(Feature.INVOICE):
