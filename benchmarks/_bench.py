@@ -7,8 +7,8 @@
 - ``make_links`` / ``queue_orders``: links to those databases (invoice and Auto Paid on, items
   bound as a product sync would leave them, checked with ``jembatan check``'s ``run_checks``
   as an operator does before go-live, which finds and stores each database's data host) and
-  ready-to-ship orders queued as the lifecycle queues them (a sales-order job and an
-  invoice job each).
+  ready-to-ship orders queued as the lifecycle queues them (one invoice job each, which posts
+  the sales order, the invoice and the receipt).
 - ``post_first_orders``: one order per link posted before the clock, so the links are as
   links that have posted before (their marketplace customer exists in Accurate).
 - ``Workers``: worker processes, warmed up (imports, engine, plugins) before the clock starts,

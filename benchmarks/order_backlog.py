@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python benchmarks/order_backlog.py [ORDERS] [THREADS]`` (default 2,000
 orders, i.e. 6,000 documents, and 4 threads in one worker process) on PostgreSQL
 (``JEMBATAN_BENCH_POSTGRES_URL``, default the local test server). The orders are queued first
-(a sales-order and an invoice job each, as the lifecycle queues them); the clock runs from
+(one invoice job each, as the lifecycle queues an order first seen ready to ship: it
+posts the sales order, the invoice and the receipt); the clock runs from
 releasing the warm worker until the emulator (50 ms a call, Accurate's 8/s and 8 in flight)
 holds every sales order, invoice and receipt. Prints the time, the Accurate requests used,
 the bulk bound ceil(documents/100)/8 s, and ``ratio=`` measured/bound as the last line.

@@ -37,6 +37,33 @@ def test_keys_follow_the_brief(new_order) -> None:
     assert plan(new_order, S.READY_TO_SHIP)[0].key == "order:ext-2611AAA001:sales_invoice"
 
 
+@pytest.mark.parametrize("now", [S.READY_TO_SHIP, S.SHIPPED, S.COMPLETED, S.RETURNED])
+def test_waiting_payment_passed_through_leaves_the_sales_order_to_the_invoice_job(
+        new_order, now) -> None:
+    # First seen ready to ship or later: the invoice job queued at ready_to_ship posts the
+    # sales order first, in the same batch; a separate sales-order job would be a second
+    # claim and batch per order for the same document.
+    link = LinkInfo("toko", "ginee", "accurate", frozenset({Feature.INVOICE}), None)
+    order = new_order(state=now)
+    assert hooks.plan_order_reactions(link=link, order=order, entered=S.WAITING_PAYMENT,
+                                      reached=frozenset({S.NEW})) == []
+    [invoice] = hooks.plan_order_reactions(link=link, order=order, entered=S.READY_TO_SHIP,
+                                           reached=frozenset({S.NEW, S.WAITING_PAYMENT}))
+    assert invoice.kind == "accurate.sales_invoice"
+
+
+@pytest.mark.parametrize(("now", "features"), [
+    (S.WAITING_PAYMENT, (Feature.INVOICE,)), (S.PAID, (Feature.INVOICE,)),
+    (S.CANCELLED, (Feature.INVOICE,)),  # its close job needs a sales order to close
+    (S.READY_TO_SHIP, ()),  # no invoice job: the sales order is the only document
+])
+def test_the_sales_order_job_stays_where_no_invoice_job_follows(new_order, now, features):
+    link = LinkInfo("toko", "ginee", "accurate", frozenset(features), None)
+    [job] = hooks.plan_order_reactions(link=link, order=new_order(state=now),
+                                       entered=S.WAITING_PAYMENT, reached=frozenset({S.NEW}))
+    assert job.kind == "accurate.sales_order"
+
+
 def test_invoice_off_and_other_accounting(new_order) -> None:
     assert plan(new_order, S.READY_TO_SHIP, features=()) == []
     assert plan(new_order, S.WAITING_PAYMENT, accounting="jurnal") is None
