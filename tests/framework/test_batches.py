@@ -80,13 +80,13 @@ def test_jobs_of_one_order_never_share_a_batch(app):
 
 
 def test_threads_claiming_at_once_never_split_one_databases_batch(app):
-    # Four claimers released together on three databases' batches: each batch goes whole
+    # Six claimers released together on three databases' batches: each batch goes whole
     # to one of them (split batches cost Accurate calls; the first claim used to lock rows
     # of a group that another claimer then took the rest of).
     create_mem_link(app, "shop")
     for lane in ("membooks:a", "membooks:b", "membooks:c"):
-        queue_jobs(app, "shop", 15, lane=lane, prefix=lane)
-    start = threading.Barrier(4)
+        queue_jobs(app, "shop", 100, lane=lane, prefix=lane)
+    start = threading.Barrier(6)
     claims: list[list[str]] = []
 
     def claim(worker: str) -> None:
@@ -95,13 +95,13 @@ def test_threads_claiming_at_once_never_split_one_databases_batch(app):
             jobs = queue.claim_batch(session, worker, 30, batch_size=lambda _kind: 100)
             claims.append(sorted(job.key for job in jobs))
 
-    threads = [threading.Thread(target=claim, args=(f"w{n}",)) for n in range(4)]
+    threads = [threading.Thread(target=claim, args=(f"w{n}",)) for n in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
     taken = sorted((claim for claim in claims if claim), key=lambda keys: keys[0])
-    assert [len(keys) for keys in taken] == [15, 15, 15]
+    assert [len(keys) for keys in taken] == [100, 100, 100]
     assert [{key.split("-")[0] for key in keys} for keys in taken] == [
         {"membooks:a"}, {"membooks:b"}, {"membooks:c"}]
 

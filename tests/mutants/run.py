@@ -31,6 +31,10 @@ class Mutant:
 
 
 MUTANTS = (
+    Mutant("an order first seen ready to ship gets a separate sales-order job again",
+           "plugins/accurate/reactions.py",
+           "order.state in PAST_READY_TO_SHIP", "False",
+           ("tests/plugins/accurate/test_accurate_reactions.py",)),
     Mutant("accurate duplicate-number refusal not adopted as already saved",
            "plugins/accurate/posting.py",
            'row = rows.get(str(body["number"]))', "row = None",
