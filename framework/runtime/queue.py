@@ -12,11 +12,12 @@ when the caller commits), which wakes idle workers at once; polling stays the fa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, text, tuple_, update
+from sqlalchemy import Integer, Select, and_, any_, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -267,8 +268,9 @@ def _limited(statement: Select, limit: int) -> Select:
 def _lease(session: Session, ids: Sequence[int], worker_id: str,
            until: datetime) -> list[Job]:
     """Lease the locked jobs ``ids`` and return them whole (detached), in claim order."""
+    statement = _lease_statement(_dialect(session))
     jobs = {job.id: job for job in session.scalars(
-        _LEASE, {"ids": list(ids), "owner": worker_id, "until": until})}
+        statement, {"ids": list(ids), "owner": worker_id, "until": until})}
     for job in jobs.values():
         session.expunge(job)  # detached: the caller's later flushes must not touch them
     return [jobs[job_id] for job_id in ids if job_id in jobs]
@@ -332,10 +334,16 @@ def finish_many(session: Session, jobs: Sequence[Job], status: JobStatus,
     """
     if not jobs:
         return set()
-    done = session.execute(_FINISH_MANY, {
-        "keys": [(job.id, job.attempts) for job in jobs], "owner": jobs[0].lease_owner,
-        "new_status": status, "error": error, "finished": utcnow()}).scalars()
-    return set(done)
+    by_attempt: dict[int, list[int]] = {}
+    for job in jobs:  # one statement per attempt number (a claim's jobs share one, mostly)
+        by_attempt.setdefault(job.attempts, []).append(job.id)
+    statement = _finish_statement(_dialect(session))
+    done: set[int] = set()
+    for attempts, ids in by_attempt.items():
+        done.update(session.execute(statement, {
+            "ids": ids, "attempt": attempts, "owner": jobs[0].lease_owner,
+            "new_status": status, "error": error, "finished": utcnow()}).scalars())
+    return done
 
 
 def complete(session: Session, job: Job, note: str | None = None) -> bool:
@@ -397,17 +405,38 @@ _GROUP_IN_LANE = _group_statement(lane=True)
 _GROUP_NO_LANE = _group_statement(lane=False)
 _GROUP_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
-# Statements every claim and settle runs, built once (see ``_runnable``).
-_LEASE = (update(Job).where(Job.id.in_(bindparam("ids", expanding=True)),
-                            Job.status == JobStatus.QUEUED)
-          .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1,
-                  lease_owner=bindparam("owner"), lease_until=bindparam("until"))
-          .returning(Job)
-          .execution_options(synchronize_session=False))
-_FINISH_MANY = (
-    update(Job)
-    .where(tuple_(Job.id, Job.attempts).in_(bindparam("keys", expanding=True)),
-           Job.status == JobStatus.RUNNING, Job.lease_owner == bindparam("owner"))
-    .values(status=bindparam("new_status"), lease_owner=None, lease_until=None,
-            last_error=bindparam("error"), finished_at=bindparam("finished"))
-    .returning(Job.id).execution_options(synchronize_session=False))
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def ids_in(column: Any, name: str, dialect: str) -> Any:
+    """``column IN (:name)`` for a list of ids: one array parameter on PostgreSQL.
+
+    An expanding ``IN`` renders one placeholder per id, so every batch size is a new, long
+    statement that psycopg parses again (15 % of the runner's CPU on no-op jobs); ``= ANY``
+    of an array is one short statement, parsed and prepared once.
+    """
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+# Statements every claim and settle runs, built once per dialect (see ``_runnable``).
+@functools.cache
+def _lease_statement(dialect: str) -> Any:
+    return (update(Job).where(ids_in(Job.id, "ids", dialect), Job.status == JobStatus.QUEUED)
+            .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1,
+                    lease_owner=bindparam("owner"), lease_until=bindparam("until"))
+            .returning(Job)
+            .execution_options(synchronize_session=False))
+
+
+@functools.cache
+def _finish_statement(dialect: str) -> Any:
+    return (update(Job)
+            .where(ids_in(Job.id, "ids", dialect), Job.attempts == bindparam("attempt"),
+                   Job.status == JobStatus.RUNNING, Job.lease_owner == bindparam("owner"))
+            .values(status=bindparam("new_status"), lease_owner=None, lease_until=None,
+                    last_error=bindparam("error"), finished_at=bindparam("finished"))
+            .returning(Job.id).execution_options(synchronize_session=False))

@@ -29,6 +29,7 @@ as the fallback and on SQLite.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import random
@@ -499,20 +500,23 @@ def _close_records(session: Any, jobs: list[Job]) -> None:
     by_attempt: dict[int, list[int]] = {}
     for job in jobs:
         by_attempt.setdefault(job.attempts, []).append(job.id)
+    statement = _close_records_statement(session.get_bind().dialect.name)
     for attempts, ids in by_attempt.items():
-        session.execute(_CLOSE_RECORDS, {
+        session.execute(statement, {
             "ids": ids, "tries": attempts,
             "note": f"done: attempt {attempts} found it already in place"})
 
 
-# built once: every settle runs it (a statement built afresh is walked again each time)
-_CLOSE_RECORDS = (
-    update(PushRecord)
-    .where(PushRecord.job_id.in_(bindparam("ids", expanding=True)),
-           PushRecord.status == RecordStatus.PENDING)
-    .values(status=RecordStatus.SUCCEEDED, attempts=bindparam("tries"),
-            reason=bindparam("note"))
-    .execution_options(synchronize_session=False))
+@functools.cache
+def _close_records_statement(dialect: str) -> Any:
+    """Built once per dialect: every settle runs it (a statement built afresh is walked again
+    each time; ``queue.ids_in`` keeps it one short statement on PostgreSQL)."""
+    return (update(PushRecord)
+            .where(queue.ids_in(PushRecord.job_id, "ids", dialect),
+                   PushRecord.status == RecordStatus.PENDING)
+            .values(status=RecordStatus.SUCCEEDED, attempts=bindparam("tries"),
+                    reason=bindparam("note"))
+            .execution_options(synchronize_session=False))
 
 
 def _mark_records(session: Any, job: Job, status: JobStatus, reason: str | None) -> None:
