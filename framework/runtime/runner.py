@@ -65,7 +65,7 @@ IDLE_POLL_SECONDS = 0.5
 #: the same when PostgreSQL wakes it on new jobs (the poll only finds retries coming due)
 LISTENING_POLL_SECONDS = 1.0
 #: plain jobs one thread claims at once from a deep queue (fewer claims and commits per job)
-PREFETCH = 50
+PREFETCH = 100
 #: settle finished plain jobs of a claim at least this often while the rest still run
 SETTLE_EVERY_SECONDS = 0.25
 #: how often a worker returns jobs of dead workers (expired leases) to the queue
