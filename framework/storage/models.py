@@ -202,7 +202,12 @@ class PushRecord(Base):
     """What was sent to a platform for one thing, what came back, and why it failed."""
 
     __tablename__ = "push_record"
-    __table_args__ = (UniqueConstraint("link_id", "kind", "ref", "document"),)
+    __table_args__ = (
+        UniqueConstraint("link_id", "kind", "ref", "document"),
+        # every settle closes its jobs' pending records by job id: without the index that
+        # was a scan of every record ever written (24 ms a settle at 300,000 records)
+        Index("ix_push_record_job", "job_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     link_id: Mapped[str] = mapped_column(ForeignKey("link.id", ondelete="CASCADE"))

@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from framework.domain import Order, OrderLine, OrderState, Product
@@ -184,3 +185,34 @@ def test_a_re_pushed_product_is_rebuilt_from_the_store_and_never_sent_twice(app)
     assert status["SABUK"][0] is RecordStatus.SUCCEEDED
     assert status["SYAL"] == (RecordStatus.FAILED,
                               "SYAL: no longer in the store; nothing was sent")
+
+
+@pytest.mark.postgres
+def test_a_settle_finds_its_records_by_job_through_an_index(postgres_url, secret_box):
+    # Every settle closes its jobs' pending records by job id. Without an index that was a
+    # scan of every record ever written (24 ms a settle at 300,000 records, growing).
+    from sqlalchemy import text
+
+    from framework.app import App
+    from framework.runtime.runner import _close_records_statement
+    from framework.testing.fixtures import TEST_PLUGINS
+
+    app = App.create(postgres_url, plugin_modules=TEST_PLUGINS, secrets=secret_box)
+    try:
+        create_mem_link(app, "shop")
+        with app.session() as session:
+            session.execute(text(
+                "INSERT INTO push_record (link_id, kind, ref, document, status, reason, "
+                "attempts, created_at, updated_at) SELECT 'shop', 'order', 'R' || g, "
+                "'sales_order', 'succeeded', '', 1, now(), now() "
+                "FROM generate_series(1, 20000) g"))
+            session.execute(text("ANALYZE push_record"))
+        close = _close_records_statement("postgresql").compile(dialect=app.engine.dialect)
+        params = {name: getattr(value, "value", value) for name, value in close.construct_params(
+            {"ids": [1, 2, 3], "tries": 1, "note": "done"}).items()}
+        with app.session() as session:
+            plan = "\n".join(session.connection().exec_driver_sql(
+                f"EXPLAIN {close}", params).scalars())
+        assert "ix_push_record_job" in plan, plan
+    finally:
+        app.close()
