@@ -141,8 +141,13 @@ class DatabaseGate(_LaneGate):
 
     def _try_acquire(self, lane: str, limit: LaneLimit) -> tuple[int | None, float]:
         """Admit one request now, or return how long to wait before asking again."""
+        self._ensure_lane(lane, limit)
         with self.engine.begin() as connection:
-            self._lock_lane(connection, lane, limit)
+            # The lane row is the mutex: on PostgreSQL admissions to one lane queue up on it;
+            # SQLite's BEGIN IMMEDIATE has serialised the whole transaction already.
+            if connection.execute(_LOCK, {"lane": lane}).first() is None:
+                self._known_lanes.discard(lane)  # deleted meanwhile: create it again first
+                return None, 0.0
             now = utcnow()
             in_flight, in_window, first_free = connection.execute(
                 _COUNT, {"lane": lane, "now": now, "window_start": now - WINDOW,
@@ -160,16 +165,22 @@ class DatabaseGate(_LaneGate):
                 _prune(connection, lane, now)
             return permit_id, 0.0
 
-    def _lock_lane(self, connection: Connection, lane: str, limit: LaneLimit) -> None:
-        # The lane row is the mutex: on PostgreSQL admissions to one lane queue up on it;
-        # SQLite's BEGIN IMMEDIATE has serialised the whole transaction already.
-        if lane not in self._known_lanes:
+    def _ensure_lane(self, lane: str, limit: LaneLimit) -> None:
+        """Create the lane's row, committed, before any admission locks it.
+
+        Created inside the admission's own transaction, the row was invisible to this
+        process's other threads until that commit: their ``FOR UPDATE`` found no row, locked
+        nothing, and a new lane's first admissions from several threads all went through at
+        once (beyond ``in_flight``).
+        """
+        if lane in self._known_lanes:
+            return
+        with self.engine.begin() as connection:
             insert = (postgresql.insert if connection.dialect.name == "postgresql"
                       else sqlite.insert)(Lane)
             connection.execute(insert.values(name=lane, per_second=limit.per_second,
                                              in_flight=limit.in_flight).on_conflict_do_nothing())
-            self._known_lanes.add(lane)
-        connection.execute(_LOCK, {"lane": lane})
+        self._known_lanes.add(lane)
 
     def _hold(self, permit_id: int) -> None:
         with self._held_lock:

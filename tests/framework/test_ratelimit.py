@@ -47,6 +47,24 @@ def hammer(gates, lane, requests, threads=6, hold=0.01):
     return meter
 
 
+def test_a_new_lanes_first_admissions_from_many_threads_hold_the_limit(app, registry):
+    # The lane's row is its mutex. Created inside the first admission's transaction, it was
+    # invisible to the gate's other threads until that commit: their lock found no row and
+    # a new lane's first requests all went through at once (24 over in_flight in 30 lanes).
+    from framework.storage.db import make_engine
+
+    other_engine = make_engine(app.database_url)
+    try:
+        for n in range(10):
+            gates = [DatabaseGate(app.engine, registry, "p1"),
+                     DatabaseGate(other_engine, registry, "p2")]
+            meter = hammer(gates, f"books:new{n}", 12, threads=12, hold=0.05)
+            assert meter.rejected == {}, f"lane {n}"
+            assert meter.peak_in_flight[f"books:new{n}"] <= IN_FLIGHT
+    finally:
+        other_engine.dispose()
+
+
 def test_database_gate_holds_the_lane_limit_across_gates(app, registry):
     # Two gates on two engines stand for two worker processes sharing the database.
     from framework.storage.db import make_engine
