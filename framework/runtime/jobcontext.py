@@ -274,7 +274,6 @@ class DatabaseJobBatch(ContextBatch):
         """Forget the held writes: the caller's transaction (``flush(session)``) committed."""
         self._shared.binds, self._shared.records = [], []
 
-
     def close(self) -> None:
         """Close the batch's connectors."""
         for connector in self._shared.connectors.values():

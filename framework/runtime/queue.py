@@ -33,7 +33,7 @@ _NOTIFIED = "jembatan.jobs_notified"
 
 
 def _insert(session: Session):  # noqa: ANN202 - a dialect-specific Insert
-    return (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+    return (postgresql.insert if _dialect(session) == "postgresql"
             else sqlite.insert)(Job)
 
 
@@ -65,7 +65,7 @@ def enqueue(session: Session, link_id: str, request: JobRequest) -> Job | None:
 
 def notify(session: Session) -> None:
     """Announce due work to idle workers once per transaction (PostgreSQL; else nothing)."""
-    if session.get_bind().dialect.name != "postgresql":
+    if _dialect(session) != "postgresql":
         return
     transaction = session.get_transaction()
     if session.info.get(_NOTIFIED) is transaction:
@@ -196,7 +196,7 @@ def _group(session: Session, head: Any, size: int, params: dict[str, Any]) -> li
     same group at once would each lock part of it and post two half batches.
     """
     key = f"{head.link_id}\x1f{head.kind}\x1f{head.lane or ''}"
-    if session.get_bind().dialect.name == "postgresql":
+    if _dialect(session) == "postgresql":
         session.execute(_GROUP_LOCK, {"key": key})
     statement = _GROUP_NO_LANE if head.lane is None else _GROUP_IN_LANE
     return list(session.scalars(statement, {
@@ -334,12 +334,9 @@ def finish_many(session: Session, jobs: Sequence[Job], status: JobStatus,
     """
     if not jobs:
         return set()
-    by_attempt: dict[int, list[int]] = {}
-    for job in jobs:  # one statement per attempt number (a claim's jobs share one, mostly)
-        by_attempt.setdefault(job.attempts, []).append(job.id)
     statement = _finish_statement(_dialect(session))
     done: set[int] = set()
-    for attempts, ids in by_attempt.items():
+    for attempts, ids in ids_by_attempt(jobs).items():
         done.update(session.execute(statement, {
             "ids": ids, "attempt": attempts, "owner": jobs[0].lease_owner,
             "new_status": status, "error": error, "finished": utcnow()}).scalars())
@@ -408,6 +405,15 @@ _GROUP_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
+
+
+def ids_by_attempt(jobs: Iterable[Job]) -> dict[int, list[int]]:
+    """The jobs' ids grouped by attempt number: one statement each where both must match
+    (a claim's jobs share one attempt number, mostly)."""
+    grouped: dict[int, list[int]] = {}
+    for job in jobs:
+        grouped.setdefault(job.attempts, []).append(job.id)
+    return grouped
 
 
 def ids_in(column: Any, name: str, dialect: str) -> Any:

@@ -497,11 +497,8 @@ def _write_outcome(session: Any, job: Job, status: JobStatus, reason: str | None
 
 def _close_records(session: Any, jobs: list[Job]) -> None:
     """``_mark_records`` for many succeeded jobs: one statement per attempt number."""
-    by_attempt: dict[int, list[int]] = {}
-    for job in jobs:
-        by_attempt.setdefault(job.attempts, []).append(job.id)
     statement = _close_records_statement(session.get_bind().dialect.name)
-    for attempts, ids in by_attempt.items():
+    for attempts, ids in queue.ids_by_attempt(jobs).items():
         session.execute(statement, {
             "ids": ids, "tries": attempts,
             "note": f"done: attempt {attempts} found it already in place"})

@@ -301,7 +301,7 @@ class AccurateClient(PlatformClient):
             self.open_database(self.config.database_id or "")
         if not self.config.host:
             if self.config.auth == API_TOKEN:
-                with _discovery_lock(self.config.account_url, self.config.database_id):
+                with database_lock("host", self.config.account_url, self.config.database_id):
                     if not self._adopt_stored_host():
                         self.discover_host()
             else:
@@ -420,14 +420,21 @@ class AccurateClient(PlatformClient):
                          body={"number": number, "orderClosed": True})
 
 
-_DISCOVERY_LOCKS: dict[tuple[str, str | None], threading.Lock] = {}
-_DISCOVERY_LOCKS_LOCK = threading.Lock()
+_DATABASE_LOCKS: dict[tuple[str | None, ...], threading.Lock] = {}
+_DATABASE_LOCKS_LOCK = threading.Lock()
 
 
-def _discovery_lock(account_url: str, database_id: str | None) -> threading.Lock:
-    """The lock one database's host discovery holds in this process."""
-    with _DISCOVERY_LOCKS_LOCK:
-        return _DISCOVERY_LOCKS.setdefault((account_url, database_id), threading.Lock())
+def database_lock(purpose: str, account_url: str, database_id: str | None,
+                  *key: str) -> threading.Lock:
+    """This process's lock for one piece of set-up in one Accurate database.
+
+    Threads whose batches reach the same database at once take turns on it (finding the
+    host, creating the marketplace customer), so the first does the work and the others
+    find it done instead of asking Accurate again.
+    """
+    with _DATABASE_LOCKS_LOCK:
+        return _DATABASE_LOCKS.setdefault((purpose, account_url, database_id, *key),
+                                          threading.Lock())
 
 
 def bulk_result(index: int, answer: Any) -> BulkResult:

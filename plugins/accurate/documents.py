@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -28,6 +27,7 @@ from framework import (
 )
 
 from . import mapping
+from .client import database_lock
 from .connector import AccurateConnector
 from .posting import (
     MODULES,
@@ -93,8 +93,6 @@ def save_document(ctx: JobContext, connector: AccurateConnector, order: Order, d
 #: database id, customer number): batches of one link running at once ask Accurate once,
 #: not each (keyed by the database, so a link moved to another database asks again)
 _KNOWN_CUSTOMERS: dict[tuple[str, str, str], str | None] = {}
-_CUSTOMER_LOCKS: dict[tuple[str, str, str], threading.Lock] = {}
-_CUSTOMER_LOCKS_LOCK = threading.Lock()
 
 
 def ensure_customer(ctx: JobContext, connector: AccurateConnector, order: Order) -> str:
@@ -104,9 +102,7 @@ def ensure_customer(ctx: JobContext, connector: AccurateConnector, order: Order)
         return number
     config = connector.client.config
     key = (config.account_url, str(config.database_id or ""), number)
-    with _CUSTOMER_LOCKS_LOCK:
-        lock = _CUSTOMER_LOCKS.setdefault(key, threading.Lock())
-    with lock:
+    with database_lock("customer", *key):
         if key in _KNOWN_CUSTOMERS:
             ctx.bind(CUSTOMER, number, _KNOWN_CUSTOMERS[key], number)
             return number
