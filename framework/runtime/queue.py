@@ -177,7 +177,14 @@ def claim_batch(  # noqa: PLR0913 - the knobs of one claim
             ids, more = _plain(session, batch_size, prefetch, share, link_ids, params)
         if ids:
             until = now + timedelta(seconds=lease_seconds)
-            return Claim(_lease(session, ids, worker_id, until), more=more)
+            claim = Claim(_lease(session, ids, worker_id, until), more=more)
+            if share > 1 and not more:
+                # Other links' work the group left: the jobs just leased are running in this
+                # transaction, so the head query now sees only what remains. Without it a
+                # commit queuing many links' jobs (one notification) woke one thread, and
+                # the others slept until the poll.
+                claim.more = session.execute(_head(link_ids), params).first() is not None
+            return claim
         # another claimer took the head's whole group between our two reads: look again
     return Claim()
 

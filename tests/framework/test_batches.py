@@ -123,6 +123,20 @@ def test_a_full_lane_is_left_for_later_and_other_lanes_run_meanwhile(app):
     assert runner.run_burst() == {"succeeded": 2}
 
 
+def test_a_batch_claim_says_when_other_links_work_is_left_for_an_idle_sibling(app):
+    # One commit may queue many links' jobs (one notification wakes one thread): the thread
+    # that takes one link's batch must say more is left, so the runner wakes a sibling.
+    for link in ("a", "b"):
+        create_mem_link(app, link)
+        queue_jobs(app, link, 3, lane=f"membooks:{link}", prefix=link)
+    claims = []
+    for _ in range(3):
+        with app.session() as session:
+            claims.append(queue.claim_batch(session, "w1", 30, batch_size=lambda _kind: 100,
+                                            share=4))
+    assert [(len(claim), claim.more) for claim in claims] == [(3, True), (3, False), (0, False)]
+
+
 def test_a_refused_admission_marks_its_lane_busy_until_a_slot_frees(app):
     registry = Registry()
     registry.lanes["books"] = LaneLimit("books", 2, 2)
