@@ -14,12 +14,10 @@ after each bulk call, so what the platform holds is committed before the next on
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..connectors import AccountingConnector, CommerceConnector, Connector
@@ -34,6 +32,7 @@ from ..jobs import (
 )
 from ..setup.configuration import unbound_warehouse, unmapped_account
 from ..setup.links import build_accounting, build_commerce, get_link, link_info
+from ..storage.bulk import upsert_rows
 from ..storage.models import AccountMapping, DocumentBindingRow, Job, Link, WarehouseBinding, utcnow
 from ..sync.records import write_record, write_records
 from .batch import ContextBatch
@@ -292,17 +291,6 @@ def _write_held(session: Session, binds: list[dict[str, Any]],
 def _upsert_bindings(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert or update bindings in one statement (the last write of a key wins)."""
     latest = {(row["link_id"], row["kind"], row["ref"]): row for row in rows}
-    now = utcnow()
-    # executemany on the connection, as ``write_records`` does (one pipelined round trip)
-    session.connection().execute(_bindings_upsert(session.get_bind().dialect.name),
-                                 [{**row, "created_at": now} for row in latest.values()])
-
-
-@functools.cache
-def _bindings_upsert(dialect: str) -> Any:
-    """The upsert ``_upsert_bindings`` runs, built once per dialect (every batch runs it)."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
-        DocumentBindingRow)
-    return insert.on_conflict_do_update(
-        index_elements=["link_id", "kind", "ref"],
-        set_={name: insert.excluded[name] for name in ("accounting_id", "accounting_number")})
+    upsert_rows(session, DocumentBindingRow.__table__, list(latest.values()),
+                keys=("link_id", "kind", "ref"), changed=("accounting_id", "accounting_number"),
+                stamps={"created_at": utcnow()})

@@ -416,7 +416,8 @@ def _dialect(session: Session) -> str:
 
 def ids_by_attempt(jobs: Iterable[Job]) -> dict[int, list[int]]:
     """The jobs' ids grouped by attempt number: one statement each where both must match
-    (a claim's jobs share one attempt number, mostly)."""
+    (a claim's jobs share one attempt number, mostly).
+    """
     grouped: dict[int, list[int]] = {}
     for job in jobs:
         grouped.setdefault(job.attempts, []).append(job.id)

@@ -225,12 +225,20 @@ def redact_value(value: Any) -> Any:
 
 def _plainly_clean(value: Any) -> bool:
     """Whether no secret occurs anywhere in ``value``'s strings (checked on its JSON text)."""
-    secrets = _ordered_secrets()
-    if any(_JSON_ESCAPED.search(secret) for secret in secrets):
-        return False  # JSON would escape it: only the walk can find it
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):  # not JSON-like (a cycle, odd keys): walk it
+        return False
+    return is_clean_json(text)
+
+
+def is_clean_json(text: str) -> bool:
+    """Whether no remembered secret occurs in JSON ``text`` (dumped with ``ensure_ascii``
+    off). ``False`` also when a secret holds a character JSON escapes: only a walk of the
+    value (``redact_value``) can find that one.
+    """
+    secrets = _ordered_secrets()
+    if any(_JSON_ESCAPED.search(secret) for secret in secrets):
         return False
     return not any(secret in text for secret in secrets)
 

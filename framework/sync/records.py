@@ -8,7 +8,6 @@ is redacted before it is stored, so a credential echoed by a platform never land
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from sqlalchemy import select, update
@@ -18,8 +17,9 @@ from sqlalchemy.orm import Session
 from ..errors import ConfigError
 from ..jobs import RecordKind, RecordStatus
 from ..runtime import queue
+from ..storage.bulk import encode, upsert_rows
 from ..storage.models import Job, OrderRecord, PushRecord, utcnow
-from ..storage.secrets import redact, redact_value
+from ..storage.secrets import is_clean_json, redact, redact_value
 from .catalogue import mark_for_reread
 
 
@@ -57,34 +57,31 @@ def write_records(session: Session, records: list[dict[str, Any]]) -> None:
     Each dict has ``write_record``'s keyword arguments, ``job_id`` and ``attempts`` included.
     A record written twice keeps its last write (one row per key in the statement).
     """
-    now = utcnow()
     rows: dict[tuple[Any, ...], dict[str, Any]] = {}
     for record in records:
         key = (record["link_id"], record["kind"], record["ref"], record["document"])
         rows[key] = {
             "link_id": record["link_id"], "kind": record["kind"], "ref": record["ref"],
             "document": record["document"], "status": record["status"],
-            "sent": redact_value(record.get("sent")),
-            "received": redact_value(record.get("received")),
-            "reason": redact(record.get("reason") or ""), "updated_at": now, "created_at": now,
+            "sent": record.get("sent"), "received": record.get("received"),
+            "reason": record.get("reason") or "",
             "job_id": record["job_id"], "attempts": record["attempts"]}
-    if not rows:
-        return
-    # A plain executemany on the connection (no RETURNING, no ORM bulk layer): psycopg
-    # pipelines the one short, prepared statement (one round trip), where a multi-row VALUES
-    # statement was a new long query to parse on every batch (a third more CPU).
-    session.connection().execute(_records_upsert(session.get_bind().dialect.name),
-                                 list(rows.values()))
+    values = list(rows.values())
+    # One look at the batch's JSON text decides whether any secret is there at all (the
+    # usual answer is no); only then are the records' own texts redacted one by one.
+    text = encode(values)
+    if not is_clean_json(text):
+        values = [{**row, "sent": redact_value(row["sent"]),
+                   "received": redact_value(row["received"]), "reason": redact(row["reason"])}
+                  for row in values]
+        text = encode(values)
+    now = utcnow()
+    upsert_rows(session, PushRecord.__table__, values, keys=_RECORD_KEY, changed=_RECORD_CHANGES,
+                stamps={"created_at": now, "updated_at": now}, text=text)
 
 
-@functools.cache
-def _records_upsert(dialect: str) -> Any:
-    """The upsert ``write_records`` runs, built once per dialect (every batch runs it)."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PushRecord)
-    changed = ("status", "sent", "received", "reason", "updated_at", "job_id", "attempts")
-    return insert.on_conflict_do_update(
-        index_elements=["link_id", "kind", "ref", "document"],
-        set_={name: insert.excluded[name] for name in changed})
+_RECORD_KEY = ("link_id", "kind", "ref", "document")
+_RECORD_CHANGES = ("status", "sent", "received", "reason", "updated_at", "job_id", "attempts")
 
 
 def list_records(  # noqa: PLR0913 - the filters operators combine

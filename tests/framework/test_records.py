@@ -136,3 +136,40 @@ def test_unknown_link_is_a_one_line_error_with_the_fix(app, link):
     assert line == "Error: unknown link 'nope'. Fix: `jembatan link list` shows the links"
     line = one_line_error(CliRunner().invoke(repush, ["--all-failed", "--link", "nope"], obj=app))
     assert "unknown link 'nope'" in line
+
+
+def test_a_batchs_records_are_written_in_one_upsert_as_given_and_redacted(app, link):
+    """``write_records`` (the batch path; one JSON parameter on PostgreSQL): every value
+    comes back as written, a record written twice keeps its last write, an existing row is
+    updated, and a secret anywhere in a record is masked there only."""
+    from framework.storage.models import PushRecord
+    from framework.storage.secrets import remember_secret
+    from framework.sync.records import write_records
+
+    secret = "tok-3f9a1c77e2b14d0c"
+    remember_secret(secret)
+    write_record_args = {"link_id": link, "kind": RecordKind.ORDER, "document": "sales_order",
+                         "job_id": None, "attempts": 1}
+    with app.session() as session:
+        write_records(session, [{**write_record_args, "ref": "A", "status": RecordStatus.PENDING}])
+    body = {"nama": "Kopi Gayo \u2615 \"spesial\"", "qty": 2, "harga": 12500.5,
+            "baris": [{"sku": "SKU-1", "catatan": None}], "aktif": True}
+    with app.session() as session:
+        write_records(session, [
+            {**write_record_args, "ref": "A", "status": RecordStatus.FAILED, "sent": body,
+             "received": {"s": False, "d": [f"token {secret} ditolak"]},
+             "reason": f"refused: {secret}", "attempts": 2},
+            {**write_record_args, "ref": "B", "status": RecordStatus.PENDING},
+            {**write_record_args, "ref": "B", "status": RecordStatus.SUCCEEDED, "sent": [1, "dua"],
+             "received": {"d": {"id": 7}}},
+        ])
+    with app.session() as session:
+        rows = {row.ref: row for row in session.scalars(select(PushRecord))}
+    assert set(rows) == {"A", "B"}
+    a, b = rows["A"], rows["B"]
+    assert (a.status, a.attempts, a.sent) == (RecordStatus.FAILED, 2, body)
+    assert a.received == {"s": False, "d": ["token *** ditolak"]}
+    assert a.reason == "refused: ***"
+    assert (b.status, b.sent, b.received, b.reason) == (
+        RecordStatus.SUCCEEDED, [1, "dua"], {"d": {"id": 7}}, "")
+    assert a.created_at.tzinfo is not None and a.updated_at >= a.created_at
