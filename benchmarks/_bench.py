@@ -13,6 +13,8 @@
   links that have posted before (their marketplace customer exists in Accurate).
 - ``Workers``: worker processes, warmed up (imports, engine, plugins) before the clock starts,
   then released together; ``wait_for_documents`` polls the emulator until all exist.
+- ``warm_up`` / ``queue_all_orders``: running workers post each link's first order (so they
+  are warm as a worker that has run), then every link's orders arrive in one commit.
 """
 
 from __future__ import annotations
@@ -208,6 +210,39 @@ def post_first_orders(app: Any, link_ids: list[str], skus: int) -> int:
         queue_orders(app, link_id, 1, skus, start=FIRST_ORDERS)
     Runner(app, concurrency=4).run_burst()
     return 3 * len(link_ids)
+
+
+def warm_up(app: Any, workers: Workers, server: Accurate, link_ids: list[str],
+            skus: int) -> int:
+    """Release ``workers`` and let them post one order per link; return the documents made.
+
+    The links are then as links that have posted before (their customer exists), and the
+    workers as workers that have run: connections open, statements prepared, modules loaded.
+    A worker runs for days; what its first batch pays once is not what an order costs.
+    """
+    started = workers.go()
+    for link_id in link_ids:
+        queue_orders(app, link_id, 1, skus, start=FIRST_ORDERS)
+    wait_for_documents(server, 3 * len(link_ids), started)
+    return 3 * len(link_ids)
+
+
+def queue_all_orders(app: Any, link_ids: list[str], count: int, skus: int) -> float:
+    """Ingest ``count`` ready-to-ship orders for every link in one transaction; return the
+    moment (``perf_counter``) just before it commits, which is when running workers hear of
+    them (one notification)."""
+    from framework.setup.links import get_link, link_info
+    from framework.sync.orders import ingest_order
+
+    with app.session() as session:
+        for link_id in link_ids:
+            info = link_info(get_link(session, link_id))
+            for number in range(count):
+                ingest_order(session, app.plugins.hook, info, order(link_id, number, skus),
+                             source="backfill")
+        session.flush()
+        started = time.perf_counter()
+    return started
 
 
 class Workers:

@@ -2,10 +2,12 @@
 
 Run: ``.venv/bin/python benchmarks/many_links.py [LINKS] [ORDERS] [THREADS]`` (default 20 links,
 15 orders each, 4 threads per worker process) on PostgreSQL (``JEMBATAN_BENCH_POSTGRES_URL``).
-For one and then two worker processes (same threads each) it sets the links up afresh as
-links that have posted before (checked, one order posted: their customer exists), queues
-the orders and times, from releasing the warm workers, until every database holds its sales
-orders, invoices and receipts. The bound is the databases' combined bulk bound: they run in
+For one and then two worker processes (same threads each) it sets the links up afresh
+(checked as an operator does before go-live), lets the running workers post one order per
+link (the links have posted before: their customer exists; the workers have run: their
+connections and statements are warm), then queues every link's orders in one commit and
+times, from that commit, until every database holds its sales orders, invoices and
+receipts. The bound is the databases' combined bulk bound: they run in
 parallel, so the slowest database's ceil(documents/100) calls at 8/s. Prints both times,
 the bound, the speed-up of two processes, and ``ratio=`` one process / bound last.
 """
@@ -25,14 +27,12 @@ def run(links: int, orders: int, processes: int, threads: int) -> tuple[float, d
     with _bench.postgres() as url, _bench.accurate(links, SKUS, LATENCY) as server:
         app = _bench.app_for(url)
         link_ids = _bench.make_links(app, server, SKUS)
-        posted = _bench.post_first_orders(app, link_ids, SKUS)
-        for link in link_ids:
-            _bench.queue_orders(app, link, orders, SKUS)
-        app.close()
-        before = _bench.summary(server)["requests"]  # the checks' and first orders' requests
         with _bench.Workers(url, processes=processes, concurrency=threads) as workers:
-            seconds = _bench.wait_for_documents(server, posted + 3 * orders * links,
-                                                workers.go())
+            posted = _bench.warm_up(app, workers, server, link_ids, SKUS)
+            before = _bench.summary(server)["requests"]  # the checks' and first orders'
+            started = _bench.queue_all_orders(app, link_ids, orders, SKUS)
+            seconds = _bench.wait_for_documents(server, posted + 3 * orders * links, started)
+        app.close()
         figures = _bench.summary(server)
         return seconds, {**figures, "requests": figures["requests"] - before}
 
