@@ -149,17 +149,20 @@ class DatabaseGate(_LaneGate):
                 self._known_lanes.discard(lane)  # deleted meanwhile: create it again first
                 return None, 0.0
             now = utcnow()
-            in_flight, in_window, first_free = connection.execute(
-                _COUNT, {"lane": lane, "now": now, "window_start": now - WINDOW,
-                         "ttl_start": now - PERMIT_TTL}).one()
-            if in_flight >= limit.in_flight or in_window >= limit.per_second:
+            counted = {"lane": lane, "now": now, "window_start": now - WINDOW,
+                       "ttl_start": now - PERMIT_TTL}
+            # One statement admits if the lane has room (counted after the lock, on a fresh
+            # snapshot); only a refusal reads the counts again, to know how long to wait.
+            permit_id = connection.execute(_ADMIT_IF_ROOM, {
+                **counted, "holder": self.holder, "expires_at": now + PERMIT_LEASE,
+                "in_flight_limit": limit.in_flight, "per_second_limit": limit.per_second,
+            }).scalar()
+            if permit_id is None:
+                in_flight, _in_window, first_free = connection.execute(_COUNT, counted).one()
                 wait = _wait_seconds(now, first_free if in_flight < limit.in_flight else None)
                 connection.execute(_BUSY, {"lane": lane,
                                            "until": now + timedelta(seconds=wait)})
                 return None, wait
-            permit_id = connection.execute(_ADMIT, {
-                "lane": lane, "holder": self.holder, "acquired_at": now,
-                "expires_at": now + PERMIT_LEASE}).scalar_one()
             self._admissions += 1
             if self._admissions % 200 == 1:
                 _prune(connection, lane, now)
@@ -210,9 +213,20 @@ class DatabaseGate(_LaneGate):
     def _release(self, lane: str, permit: Permit) -> None:
         with self._held_lock:
             self._held.discard(permit.token)
-        with self.engine.begin() as connection:
+        with _single_statement(self.engine) as connection:
             connection.execute(_RELEASE, {"permit": permit.token,
                                           "seen": permit.seen_by(utcnow())})
+
+
+def _single_statement(engine: Engine) -> contextlib.AbstractContextManager[Connection]:
+    """A connection for one statement that needs no transaction of its own.
+
+    On PostgreSQL it runs in autocommit: no BEGIN and COMMIT round trips around the one
+    UPDATE (every request's release). SQLite's writes go through ``BEGIN IMMEDIATE`` as ever.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    return engine.begin()
 
 
 def _wait_seconds(now: datetime, first_free: datetime | None) -> float:
@@ -234,19 +248,28 @@ def _prune(connection: Connection, lane: str, now: datetime) -> None:
 # a busy two-core machine; the gate's round trips sit on every request's path).
 _UNRELEASED = LanePermit.released_at.is_(None) & (LanePermit.expires_at > bindparam("now"))
 _COUNT = (
-    select(func.count().filter(_UNRELEASED),
+    select(func.count().filter(_UNRELEASED).label("in_flight"),
            func.count().filter(or_(_UNRELEASED,
-                                   LanePermit.released_at > bindparam("window_start"))),
+                                   LanePermit.released_at > bindparam("window_start")))
+           .label("in_window"),
            func.min(LanePermit.released_at).filter(
-               LanePermit.released_at > bindparam("window_start")))
+               LanePermit.released_at > bindparam("window_start")).label("first_free"))
     .where(LanePermit.lane == bindparam("lane"),
            LanePermit.acquired_at > bindparam("ttl_start")))
 _LOCK = select(Lane.name).where(Lane.name == bindparam("lane")).with_for_update()
 _BUSY = update(Lane).where(Lane.name == bindparam("lane")).values(
     busy_until=bindparam("until"))
-_ADMIT = insert(LanePermit).values(
-    lane=bindparam("lane"), holder=bindparam("holder"), acquired_at=bindparam("acquired_at"),
-    expires_at=bindparam("expires_at")).returning(LanePermit.id)
+_COUNTS = _COUNT.subquery()
+_ADMIT_IF_ROOM = insert(LanePermit).from_select(
+    ["lane", "holder", "acquired_at", "expires_at"],
+    select(bindparam("lane", type_=LanePermit.lane.type),
+           bindparam("holder", type_=LanePermit.holder.type),
+           bindparam("now", type_=LanePermit.acquired_at.type),
+           bindparam("expires_at", type_=LanePermit.expires_at.type))
+    .select_from(_COUNTS)
+    .where(_COUNTS.c.in_flight < bindparam("in_flight_limit"),
+           _COUNTS.c.in_window < bindparam("per_second_limit")),
+).returning(LanePermit.id)
 _RELEASE = update(LanePermit).where(LanePermit.id == bindparam("permit")).values(
     released_at=bindparam("seen"))
 
