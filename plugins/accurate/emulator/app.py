@@ -8,6 +8,7 @@ to the new one, as Accurate answers when a database changes cloud server.
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -332,7 +333,7 @@ class AccurateEmulator(Emulator):
                 deleted = data.record_id(db, module, params) if action == "delete" else None
                 answer = data.dispatch(db, module, action, params, bulk_s=self.bulk_top_level_s)
                 self._notify(db, module, action, answer, deleted)
-                return JSONResponse(_jsonable(answer))
+                return _DataAnswer(answer)
         except AccurateRefusal as refusal:
             return JSONResponse({"s": False, "d": [refusal.message]}, status_code=refusal.status)
         except data.UnknownEndpoint:
@@ -354,6 +355,25 @@ def _failure_response(failure: AuthFailure) -> Response:
     if failure.media_type == "application/json":
         return JSONResponse(failure.body, status_code=failure.status)
     return Response(failure.body, status_code=failure.status, media_type=failure.media_type)
+
+
+class _DataAnswer(JSONResponse):
+    """A data answer rendered as ``JSONResponse`` does, Decimals as numbers (ints when whole).
+
+    The encoder meets a Decimal only where one is (``default``): walking every answer in
+    Python first to convert them cost an eighth of the emulator's time serving bulk saves.
+    """
+
+    def render(self, content: Any) -> bytes:
+        """Encode ``content`` as compact UTF-8 JSON."""
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
+                          separators=(",", ":"), default=_number).encode("utf-8")
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _jsonable(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _jsonable(value: Any) -> Any:
