@@ -227,10 +227,11 @@ def warm_up(app: Any, workers: Workers, server: Accurate, link_ids: list[str],
     return 3 * len(link_ids)
 
 
-def queue_all_orders(app: Any, link_ids: list[str], count: int, skus: int) -> float:
+def queue_all_orders(app: Any, link_ids: list[str], count: int, skus: int,
+                     before_commit: Any = None) -> float:
     """Ingest ``count`` ready-to-ship orders for every link in one transaction; return the
     moment (``perf_counter``) just before it commits, which is when running workers hear of
-    them (one notification)."""
+    them (one notification). ``before_commit`` is called just before that moment."""
     from framework.setup.links import get_link, link_info
     from framework.sync.orders import ingest_order
 
@@ -241,6 +242,8 @@ def queue_all_orders(app: Any, link_ids: list[str], count: int, skus: int) -> fl
                 ingest_order(session, app.plugins.hook, info, order(link_id, number, skus),
                              source="backfill")
         session.flush()
+        if before_commit is not None:
+            before_commit()
         started = time.perf_counter()
     return started
 
@@ -287,6 +290,63 @@ def wait_for_documents(server: Accurate, expected: int, started: float,
             raise SystemExit(f"timed out: {server.documents()} of {expected} documents")
         time.sleep(0.02)
     return time.perf_counter() - started
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds process ``pid`` has used (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds used so far by this machine's PostgreSQL processes (0 if none is local)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().startswith("postgres"):
+                total += cpu_seconds(int(entry.name))
+        except OSError:  # the process ended meanwhile
+            continue
+    return total
+
+
+class CpuMeter:
+    """CPU seconds the workers, the emulator and PostgreSQL use between ``start`` and ``stop``.
+
+    What the machine's cores had to do in the timed part: on a small machine the three share
+    the cores, so ``floor`` (their sum over the cores) bounds how fast any run can be.
+    """
+
+    def __init__(self, workers: Workers, server: Accurate) -> None:
+        self.pids = {"workers": [p.pid for p in workers.processes], "emulator": [
+            server.process.pid]}
+        self.used: dict[str, float] = {}
+
+    def _read(self) -> dict[str, float]:
+        return {"workers": sum(map(cpu_seconds, self.pids["workers"])),
+                "emulator": sum(map(cpu_seconds, self.pids["emulator"])),
+                "postgres": postgres_cpu_seconds()}
+
+    def start(self) -> None:
+        """Note the CPU used so far."""
+        self._started = self._read()
+
+    def stop(self) -> None:
+        """Note the CPU used since ``start``."""
+        now = self._read()
+        self.used = {name: now[name] - self._started[name] for name in now}
+
+    def floor(self) -> float:
+        """Seconds the CPU used needs at least, every core busy all along."""
+        return sum(self.used.values()) / (os.cpu_count() or 1)
+
+    def describe(self) -> str:
+        """One line: each party's CPU seconds and the floor they set."""
+        parts = " ".join(f"{name}={seconds:.2f}s" for name, seconds in self.used.items())
+        return f"cpu: {parts} -> floor on {os.cpu_count()} cores={self.floor():.2f}s"
 
 
 def bulk_bound(orders_per_database: list[int], kinds: int = 3) -> float:

@@ -10,10 +10,17 @@ times, from that commit, until every database holds its sales orders, invoices a
 receipts. The bound is the databases' combined bulk bound: they run in
 parallel, so the slowest database's ceil(documents/100) calls at 8/s. Prints both times,
 the bound, the speed-up of two processes, and ``ratio=`` one process / bound last.
+
+Under each run it prints what else bounded it, measured in that run: the CPU seconds the
+workers, the emulator and PostgreSQL used (on a small machine they share the cores: their
+sum over the cores is a floor), and the latency floor of the threads (a thread posts one
+database's three steps one after another, so 20 databases on T threads need
+ceil(20 / T) rounds of three round trips).
 """
 
 from __future__ import annotations
 
+import math
 import sys
 
 import _bench
@@ -30,11 +37,22 @@ def run(links: int, orders: int, processes: int, threads: int) -> tuple[float, d
         with _bench.Workers(url, processes=processes, concurrency=threads) as workers:
             posted = _bench.warm_up(app, workers, server, link_ids, SKUS)
             before = _bench.summary(server)["requests"]  # the checks' and first orders'
-            started = _bench.queue_all_orders(app, link_ids, orders, SKUS)
+            cpu = _bench.CpuMeter(workers, server)
+            started = _bench.queue_all_orders(app, link_ids, orders, SKUS, cpu.start)
             seconds = _bench.wait_for_documents(server, posted + 3 * orders * links, started)
+            cpu.stop()
         app.close()
         figures = _bench.summary(server)
-        return seconds, {**figures, "requests": figures["requests"] - before}
+        return seconds, {**figures, "requests": figures["requests"] - before, "cpu": cpu,
+                         "latency_floor": math.ceil(links / (processes * threads)) * 3 * LATENCY}
+
+
+def _floors(figures: dict, threads: int) -> None:
+    """Print what bounded the run besides Accurate: the cores, and the threads' round trips."""
+    print(f"  {figures['cpu'].describe()}")
+    print(f"  latency floor={figures['latency_floor']:.2f}s (a thread posts one database's "
+          f"three steps one after another: ceil(links / all threads) rounds of "
+          f"3 x {LATENCY * 1000:.0f} ms, {threads} threads a process)")
 
 
 def main(links: int, orders: int, threads: int) -> None:
@@ -45,9 +63,11 @@ def main(links: int, orders: int, threads: int) -> None:
           f"latency={LATENCY}s threads/process={threads}")
     print(f"1 process: seconds={one:.2f} requests={figures['requests']} "
           f"peak/s per database={figures['peak_per_second']} rejected={figures['rejected']}")
+    _floors(figures, threads)
     two, figures = run(links, orders, 2, threads)
     print(f"2 processes: seconds={two:.2f} requests={figures['requests']} "
           f"rejected={figures['rejected']} speed-up={one / two:.2f}x")
+    _floors(figures, threads)
     print(f"combined bound={bound:.3f}s (per database 3 x ceil({orders}/100) bulk calls at "
           "8/s, all databases in parallel)")
     print(f"ratio={one / bound:.2f}")
