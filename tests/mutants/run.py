@@ -74,6 +74,21 @@ MUTANTS = (
            "held = held_back_skus(ctx, missing)", "held = {}",
            ("tests/e2e/test_seed_statements.py::"
             "test_an_order_of_a_sku_the_product_sync_holds_back_names_the_pending_action",)),
+    Mutant("a batch claim hides other links' work from idle sibling threads",
+           "framework/runtime/queue.py",
+           "if share > 1 and not more:", "if False:",
+           ("tests/framework/test_batches.py::"
+            "test_a_batch_claim_says_when_other_links_work_is_left_for_an_idle_sibling",)),
+    Mutant("a batch's push records stored with a secret unredacted",
+           "framework/sync/records.py",
+           "if not is_clean_json(text):", "if False:",
+           ("tests/framework/test_records.py::"
+            "test_a_batchs_records_are_written_in_one_upsert_as_given_and_redacted",)),
+    Mutant("the rate gate admits whatever is in flight",
+           "framework/runtime/ratelimit.py",
+           '.where(_COUNTS.c.in_flight < bindparam("in_flight_limit"),',
+           '.where(_COUNTS.c.in_flight >= 0,',
+           ("tests/framework/test_ratelimit.py",)),
     Mutant("a webhook of an entity jembatan ignores is fetched as an order",
            "framework/sync/webhook_receipt.py",
            "    if hint.ignored:  # kept", "    if False:  # kept",
