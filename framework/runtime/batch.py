@@ -22,6 +22,9 @@ from ..jobs import JobContext, LinkInfo
 
 #: the most jobs a batch handler is handed at once unless it asks for fewer
 DEFAULT_BATCH = 100
+#: what ``prefetch_many`` loads: ``{kind: refs}``, or a function returning it once the link's
+#: warehouses and account mappings are read (for refs that depend on them)
+Wanted = Mapping[str, Iterable[str]] | Callable[[], Mapping[str, Iterable[str]]]
 
 
 @runtime_checkable
@@ -48,8 +51,12 @@ class JobBatch(Protocol):
         """Load the bindings of ``refs`` in one query, so ``ctx.binding`` asks no more."""
         ...
 
-    def prefetch_many(self, wanted: Mapping[str, Iterable[str]]) -> None:
-        """``prefetch_bindings`` for several kinds at once (``{kind: refs}``, one query)."""
+    def prefetch_many(self, wanted: Wanted) -> None:
+        """``prefetch_bindings`` for several kinds at once (``{kind: refs}``, one query).
+
+        ``wanted`` may be a function returning that mapping: it is called after the link's
+        warehouses and account mappings are read, in the same transaction.
+        """
         ...
 
     def flush(self) -> None:
@@ -85,7 +92,7 @@ class ContextBatch:
         """Load the bindings of ``refs`` of ``kind`` (``prefetch_many`` of one kind)."""
         self.prefetch_many({kind: refs})
 
-    def prefetch_many(self, wanted: Mapping[str, Iterable[str]]) -> None:
+    def prefetch_many(self, wanted: Wanted) -> None:
         """Nothing to load: the contexts answer ``binding`` themselves."""
 
     def flush(self) -> None:

@@ -35,7 +35,7 @@ from ..setup.links import build_accounting, build_commerce, get_link, link_info
 from ..storage.bulk import upsert_rows
 from ..storage.models import AccountMapping, DocumentBindingRow, Job, Link, WarehouseBinding, utcnow
 from ..sync.records import write_record, write_records
-from .batch import ContextBatch
+from .batch import ContextBatch, Wanted
 
 if TYPE_CHECKING:
     from ..app import App
@@ -166,19 +166,22 @@ class DatabaseJobContext:
                 return accounts[(role, candidate)]
         raise unmapped_account(self.link.id, role, qualifier)
 
-    def _load_configuration(self) -> None:
+    def _load_configuration(self, session: Session | None = None) -> None:
         # The link's warehouse bindings and account mappings, read together (a batch reads
         # them once; a plain job's context on every use, so an operator's change applies).
-        with self.app.session() as session:
-            self._shared.warehouses = [
-                (row.store_warehouse_id, row.accounting_warehouse)
-                for row in session.execute(select(
-                    WarehouseBinding.store_warehouse_id, WarehouseBinding.accounting_warehouse)
-                    .where(WarehouseBinding.link_id == self.link.id))]
-            self._shared.accounts = {
-                (row.role, row.qualifier): row.value for row in session.execute(select(
-                    AccountMapping.role, AccountMapping.qualifier, AccountMapping.value)
-                    .where(AccountMapping.link_id == self.link.id))}
+        if session is None:
+            with self.app.session() as own:
+                self._load_configuration(own)
+            return
+        self._shared.warehouses = [
+            (row.store_warehouse_id, row.accounting_warehouse)
+            for row in session.execute(select(
+                WarehouseBinding.store_warehouse_id, WarehouseBinding.accounting_warehouse)
+                .where(WarehouseBinding.link_id == self.link.id))]
+        self._shared.accounts = {
+            (row.role, row.qualifier): row.value for row in session.execute(select(
+                AccountMapping.role, AccountMapping.qualifier, AccountMapping.value)
+                .where(AccountMapping.link_id == self.link.id))}
 
     def awaiting_invoice(self, store_warehouse_id: str) -> Mapping[str, int]:
         """Quantities per SKU the store deducted whose accounting documents are still queued."""
@@ -226,12 +229,23 @@ class DatabaseJobBatch(ContextBatch):
         self._shared = _Shared(hold_writes=True)  # one connector per side for the whole batch
         super().__init__([DatabaseJobContext(app, job, link, self._shared) for job in jobs])
 
-    def prefetch_many(self, wanted: Mapping[str, Iterable[str]]) -> None:
+    def prefetch_many(self, wanted: Wanted) -> None:
         """Load the bindings of several kinds at once: ``{kind: refs}``, one query per 500.
 
         A batch asks for its orders' documents, items and customers together (one round
-        trip instead of one per kind).
+        trip instead of one per kind). ``wanted`` may be a function returning that mapping:
+        it is called once the link's warehouses and account mappings are read, in the same
+        transaction (refs that depend on them, such as the customers orders map to, cost no
+        transaction of their own).
         """
+        with self.app.session() as session:
+            if callable(wanted):
+                if self._shared.accounts is None and self.jobs:
+                    self.jobs[0]._load_configuration(session)  # noqa: SLF001 - our own
+                wanted = wanted()
+            self._prefetch(session, wanted)
+
+    def _prefetch(self, session: Session, wanted: Mapping[str, Iterable[str]]) -> None:
         keys = [(kind, ref) for kind, refs in wanted.items() for ref in dict.fromkeys(refs)
                 if (kind, ref) not in self._shared.bindings]
         for start in range(0, len(keys), PREFETCH_CHUNK):
@@ -239,15 +253,14 @@ class DatabaseJobBatch(ContextBatch):
             by_kind: dict[str, list[str]] = {}
             for kind, ref in chunk:
                 by_kind.setdefault(kind, []).append(ref)
-            with self.app.session() as session:
-                rows = session.execute(select(
-                    DocumentBindingRow.kind, DocumentBindingRow.ref,
-                    DocumentBindingRow.accounting_id, DocumentBindingRow.accounting_number)
-                    .where(DocumentBindingRow.link_id == self.link.id,
-                           or_(*(and_(DocumentBindingRow.kind == kind,
-                                      DocumentBindingRow.ref.in_(refs))
-                                 for kind, refs in by_kind.items()))))
-                found = {(row.kind, row.ref): DocumentBinding(*row) for row in rows}
+            rows = session.execute(select(
+                DocumentBindingRow.kind, DocumentBindingRow.ref,
+                DocumentBindingRow.accounting_id, DocumentBindingRow.accounting_number)
+                .where(DocumentBindingRow.link_id == self.link.id,
+                       or_(*(and_(DocumentBindingRow.kind == kind,
+                                  DocumentBindingRow.ref.in_(refs))
+                             for kind, refs in by_kind.items()))))
+            found = {(row.kind, row.ref): DocumentBinding(*row) for row in rows}
             for key in chunk:
                 self._shared.bindings[key] = found.get(key)
 

@@ -233,9 +233,10 @@ def _plainly_clean(value: Any) -> bool:
 
 
 def is_clean_json(text: str) -> bool:
-    """Whether no remembered secret occurs in JSON ``text`` (dumped with ``ensure_ascii``
-    off). ``False`` also when a secret holds a character JSON escapes: only a walk of the
-    value (``redact_value``) can find that one.
+    """Whether no remembered secret occurs in JSON ``text`` (dumped with ``ensure_ascii`` off).
+
+    ``False`` also when a secret holds a character JSON escapes: only a walk of the value
+    (``redact_value``) can find that one.
     """
     secrets = _ordered_secrets()
     if any(_JSON_ESCAPED.search(secret) for secret in secrets):

@@ -63,14 +63,18 @@ class OrderBatch:
                 self.failed[ctx.job_id] = PermanentError(
                     f"job {ctx.key}: its order cannot be read ({error})",
                     fix="re-fetch the order from the store (`jembatan orders sync`)")
+        # the orders' documents, and the items and customers their sales orders name, in
+        # one round trip after the link's account mappings (which name the customers), all
+        # in one transaction
+        batch.prefetch_many(self._wanted)
+
+    def _wanted(self) -> dict[str, list[str]]:
         refs = [order.external_id for _, order in self.orders.values()]
-        wanted: dict[str, list[str]] = {kind: refs for kind in (SALES_ORDER, SALES_INVOICE,
-                                                                SALES_RECEIPT)}
-        # the items and customers the orders' sales orders name, in the same round trip
+        wanted = {kind: refs for kind in (SALES_ORDER, SALES_INVOICE, SALES_RECEIPT)}
         wanted[ITEM_BINDING] = sorted({line.sku for _, order in self.orders.values()
                                        for line in order.lines})
         wanted[CUSTOMER] = sorted(self._customers())
-        batch.prefetch_many(wanted)
+        return wanted
 
     def _customers(self) -> set[str]:
         """The customer numbers the batch's orders are mapped to (unmapped ones fail later)."""
