@@ -407,7 +407,10 @@ _WINDOW = _window(locked=True)
 _HEAD = _window(locked=False).limit(1)
 _GROUP_IN_LANE = _group_statement(lane=True)
 _GROUP_NO_LANE = _group_statement(lane=False)
-_GROUP_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+# Advisory locks are shared by the whole database: the schema in the key keeps installations
+# (and test runs) in other schemas of one database from waiting on each other's groups.
+_GROUP_LOCK = text("SELECT pg_advisory_xact_lock("
+                   "hashtextextended(current_schema() || ':' || :key, 0))")
 
 
 def _dialect(session: Session) -> str:

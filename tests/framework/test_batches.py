@@ -191,6 +191,42 @@ def test_postgres_wakes_idle_workers_when_a_job_is_queued(postgres_url, secret_b
         app.close()
 
 
+@pytest.mark.postgres
+def test_a_group_claim_never_waits_on_another_schemas_claim(postgres_url, secret_box):
+    # Advisory locks are shared by the whole database. Another installation (another
+    # schema) claiming a group of the same link, kind and lane must not hold this one up.
+    import uuid
+
+    import psycopg
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from framework.app import App
+    from framework.testing.fixtures import TEST_PLUGINS
+
+    app = App.create(postgres_url, plugin_modules=TEST_PLUGINS, secrets=secret_box)
+    base = make_url(postgres_url).set(drivername="postgresql")
+    other = f"t_{uuid.uuid4().hex[:12]}"
+    admin = base.difference_update_query(["options"]).render_as_string(hide_password=False)
+    try:
+        create_mem_link(app, "shop")
+        queue_jobs(app, "shop", 2)
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'CREATE SCHEMA "{other}"')
+        holder_url = base.update_query_dict({"options": f"-csearch_path={other}"})
+        with psycopg.connect(holder_url.render_as_string(hide_password=False)) as holder:
+            holder.execute(str(queue._GROUP_LOCK.text).replace(":key", "%(key)s"),  # noqa: SLF001
+                           {"key": "shop\x1fmembooks.batch\x1fmembooks:a"})
+            with app.session() as session:  # holder keeps its transaction (and lock) open
+                session.execute(text("SET LOCAL lock_timeout = '10s'"))
+                jobs = queue.claim_batch(session, "w1", 30, batch_size=lambda _kind: 100)
+            assert len(jobs) == 2
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{other}" CASCADE')
+        app.close()
+
+
 def test_sqlite_has_no_listener_and_polls(app):
     waker = Waker(app.database_url)
     if app.engine.dialect.name != "sqlite":
