@@ -418,8 +418,9 @@ def _dialect(session: Session) -> str:
 
 
 def ids_by_attempt(jobs: Iterable[Job]) -> dict[int, list[int]]:
-    """The jobs' ids grouped by attempt number: one statement each where both must match
-    (a claim's jobs share one attempt number, mostly).
+    """The jobs' ids grouped by attempt number (a claim's jobs mostly share one).
+
+    One statement each where both must match.
     """
     grouped: dict[int, list[int]] = {}
     for job in jobs:

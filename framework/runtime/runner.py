@@ -506,8 +506,10 @@ def _close_records(session: Any, jobs: list[Job]) -> None:
 
 @functools.cache
 def _close_records_statement(dialect: str) -> Any:
-    """Built once per dialect: every settle runs it (a statement built afresh is walked again
-    each time; ``queue.ids_in`` keeps it one short statement on PostgreSQL).
+    """The settle's record-closing statement, built once per dialect (every settle runs it).
+
+    A statement built afresh is walked again each time; ``queue.ids_in`` keeps it one short
+    statement on PostgreSQL.
     """
     return (update(PushRecord)
             .where(queue.ids_in(PushRecord.job_id, "ids", dialect),
