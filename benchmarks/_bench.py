@@ -9,8 +9,6 @@
   as an operator does before go-live, which finds and stores each database's data host) and
   ready-to-ship orders queued as the lifecycle queues them (one invoice job each, which posts
   the sales order, the invoice and the receipt).
-- ``post_first_orders``: one order per link posted before the clock, so the links are as
-  links that have posted before (their marketplace customer exists in Accurate).
 - ``Workers``: worker processes, warmed up (imports, engine, plugins) before the clock starts,
   then released together; ``wait_for_documents`` waits until all exist (one request, which
   the emulator answers then).
@@ -88,10 +86,6 @@ class Accurate:
     def state(self) -> dict[str, Any]:
         """Documents per database and kind, requests per path, the meter's peaks."""
         return self.http.get(f"{self.base_url}/_emulator/state").json()
-
-    def documents(self) -> int:
-        """How many sales orders, invoices and receipts exist, over every database."""
-        return sum(sum(kinds.values()) for kinds in self.state()["documents"].values())
 
     def close(self) -> None:
         """Stop the emulator process."""
@@ -181,36 +175,21 @@ def order(link_id: str, number: int, skus: int, state: Any = None) -> Any:
 
 def queue_orders(app: Any, link_id: str, count: int, skus: int, start: int = 0) -> int:
     """Ingest ``count`` ready-to-ship orders as a poll would; return the jobs queued."""
+    with app.session() as session:
+        return _ingest(app, session, link_id, range(start, start + count), skus)
+
+
+def _ingest(app: Any, session: Any, link_id: str, numbers: range, skus: int) -> int:
     from framework.setup.links import get_link, link_info
     from framework.sync.orders import ingest_order
 
-    queued = 0
-    with app.session() as session:
-        info = link_info(get_link(session, link_id))
-        for number in range(start, start + count):
-            result = ingest_order(session, app.plugins.hook, info,
-                                  order(link_id, number, skus), source="backfill")
-            queued += result.jobs_queued
-    return queued
+    info = link_info(get_link(session, link_id))
+    return sum(ingest_order(session, app.plugins.hook, info, order(link_id, number, skus),
+                            source="backfill").jobs_queued for number in numbers)
 
 
-#: order numbers of the orders each link posts before the clock (``post_first_orders``)
+#: order numbers of the orders each link posts before the clock (``warm_up``)
 FIRST_ORDERS = 9_000_000
-
-
-def post_first_orders(app: Any, link_ids: list[str], skus: int) -> int:
-    """Post one order per link before the clock, as links that have posted before; return the
-    documents they made.
-
-    A link's first order creates its marketplace customer in Accurate (a look-up and a save,
-    once in the link's life); the benchmarks measure what its later orders cost.
-    """
-    from framework.runtime.runner import Runner
-
-    for link_id in link_ids:
-        queue_orders(app, link_id, 1, skus, start=FIRST_ORDERS)
-    Runner(app, concurrency=4).run_burst()
-    return 3 * len(link_ids)
 
 
 def warm_up(app: Any, workers: Workers, server: Accurate, link_ids: list[str],
@@ -233,15 +212,9 @@ def queue_all_orders(app: Any, link_ids: list[str], count: int, skus: int,
     """Ingest ``count`` ready-to-ship orders for every link in one transaction; return the
     moment (``perf_counter``) just before it commits, which is when running workers hear of
     them (one notification). ``before_commit`` is called just before that moment."""
-    from framework.setup.links import get_link, link_info
-    from framework.sync.orders import ingest_order
-
     with app.session() as session:
         for link_id in link_ids:
-            info = link_info(get_link(session, link_id))
-            for number in range(count):
-                ingest_order(session, app.plugins.hook, info, order(link_id, number, skus),
-                             source="backfill")
+            _ingest(app, session, link_id, range(count), skus)
         session.flush()
         if before_commit is not None:
             before_commit()

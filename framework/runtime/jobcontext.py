@@ -57,6 +57,18 @@ class _Shared:
         self.binds: list[dict[str, Any]] = []
         self.records: list[dict[str, Any]] = []
 
+    def load_configuration(self, session: Session, link_id: str) -> None:
+        """Read the link's warehouse bindings and account mappings (together, in ``session``)."""
+        self.warehouses = [
+            (row.store_warehouse_id, row.accounting_warehouse)
+            for row in session.execute(select(
+                WarehouseBinding.store_warehouse_id, WarehouseBinding.accounting_warehouse)
+                .where(WarehouseBinding.link_id == link_id))]
+        self.accounts = {
+            (row.role, row.qualifier): row.value for row in session.execute(select(
+                AccountMapping.role, AccountMapping.qualifier, AccountMapping.value)
+                .where(AccountMapping.link_id == link_id))}
+
 
 class DatabaseJobContext:
     """A ``framework.jobs.JobContext`` over the installation's database.
@@ -166,22 +178,11 @@ class DatabaseJobContext:
                 return accounts[(role, candidate)]
         raise unmapped_account(self.link.id, role, qualifier)
 
-    def _load_configuration(self, session: Session | None = None) -> None:
-        # The link's warehouse bindings and account mappings, read together (a batch reads
-        # them once; a plain job's context on every use, so an operator's change applies).
-        if session is None:
-            with self.app.session() as own:
-                self._load_configuration(own)
-            return
-        self._shared.warehouses = [
-            (row.store_warehouse_id, row.accounting_warehouse)
-            for row in session.execute(select(
-                WarehouseBinding.store_warehouse_id, WarehouseBinding.accounting_warehouse)
-                .where(WarehouseBinding.link_id == self.link.id))]
-        self._shared.accounts = {
-            (row.role, row.qualifier): row.value for row in session.execute(select(
-                AccountMapping.role, AccountMapping.qualifier, AccountMapping.value)
-                .where(AccountMapping.link_id == self.link.id))}
+    def _load_configuration(self) -> None:
+        # A batch reads them once; a plain job's context on every use, so an operator's
+        # change applies.
+        with self.app.session() as session:
+            self._shared.load_configuration(session, self.link.id)
 
     def awaiting_invoice(self, store_warehouse_id: str) -> Mapping[str, int]:
         """Quantities per SKU the store deducted whose accounting documents are still queued."""
@@ -240,8 +241,8 @@ class DatabaseJobBatch(ContextBatch):
         """
         with self.app.session() as session:
             if callable(wanted):
-                if self._shared.accounts is None and self.jobs:
-                    self.jobs[0]._load_configuration(session)  # noqa: SLF001 - our own
+                if self._shared.accounts is None:
+                    self._shared.load_configuration(session, self.link.id)
                 wanted = wanted()
             self._prefetch(session, wanted)
 

@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, Select, and_, any_, bindparam, func, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, aliased
 
 from ..errors import ConfigError
 from ..jobs import JobRequest, JobStatus
+from ..storage.bulk import upsert_insert
 from ..storage.models import Job, Lane, utcnow
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -33,8 +34,7 @@ _NOTIFIED = "jembatan.jobs_notified"
 
 
 def _insert(session: Session):  # noqa: ANN202 - a dialect-specific Insert
-    return (postgresql.insert if _dialect(session) == "postgresql"
-            else sqlite.insert)(Job)
+    return upsert_insert(_dialect(session), Job)
 
 
 def enqueue(session: Session, link_id: str, request: JobRequest) -> Job | None:

@@ -36,10 +36,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..plugins import LaneLimit, Registry
+from ..storage.bulk import upsert_insert
 from ..storage.models import Lane, LanePermit, utcnow
 
 log = logging.getLogger(__name__)
@@ -179,8 +179,7 @@ class DatabaseGate(_LaneGate):
         if lane in self._known_lanes:
             return
         with self.engine.begin() as connection:
-            insert = (postgresql.insert if connection.dialect.name == "postgresql"
-                      else sqlite.insert)(Lane)
+            insert = upsert_insert(connection.dialect.name, Lane)
             connection.execute(insert.values(name=lane, per_second=limit.per_second,
                                              in_flight=limit.in_flight).on_conflict_do_nothing())
         self._known_lanes.add(lane)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..storage.bulk import upsert_insert
 from ..storage.models import WorkerPresence, utcnow
 
 #: a worker not heard from for this long counts as gone (it beats every few seconds)
@@ -20,8 +20,7 @@ RECENT = timedelta(minutes=2)
 
 def note_alive(session: Session, worker_id: str) -> None:
     """Record that ``worker_id`` is alive now (an upsert, safe across processes)."""
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
-              else sqlite.insert)(WorkerPresence)
+    insert = upsert_insert(session.get_bind().dialect.name, WorkerPresence)
     now = utcnow()
     session.execute(insert.values(worker_id=worker_id, seen_at=now)
                     .on_conflict_do_update(index_elements=["worker_id"], set_={"seen_at": now}))

@@ -47,6 +47,15 @@ def upsert_rows(  # noqa: PLR0913 - the upsert's parts
         session.connection().execute(statement, [{**row, **stamps} for row in rows])
 
 
+def upsert_insert(dialect: str, table: Any) -> Any:
+    """``INSERT`` of ``table`` for ``dialect`` that takes ``ON CONFLICT`` (PostgreSQL, SQLite).
+
+    Every upsert of the installation's tables starts here (the two dialects' inserts differ
+    only in where SQLAlchemy keeps them).
+    """
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 def encode(rows: Sequence[dict[str, Any]]) -> str:
     """The JSON text ``upsert_rows`` sends for ``rows`` (datetimes as ISO 8601)."""
     return json.dumps(rows, ensure_ascii=False, default=_iso)
@@ -64,7 +73,7 @@ def _statement(  # noqa: PLR0913 - built once per table and shape
     changed: tuple[str, ...], stamps: tuple[str, ...],
 ) -> Any:
     if dialect != "postgresql":
-        insert = sqlite.insert(table)
+        insert = upsert_insert(dialect, table)
     else:
         unpacked = (func.json_to_recordset(cast(bindparam("rows", type_=String),
                                                 postgresql.JSON))

@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..errors import ConfigError
 from ..jobs import RecordKind, RecordStatus
 from ..runtime import queue
-from ..storage.bulk import encode, upsert_rows
+from ..storage.bulk import encode, upsert_insert, upsert_rows
 from ..storage.models import Job, OrderRecord, PushRecord, utcnow
 from ..storage.secrets import is_clean_json, redact, redact_value
 from .catalogue import mark_for_reread
@@ -42,12 +41,10 @@ def write_record(  # noqa: PLR0913 - a record is these fields
         values["job_id"] = job_id
     if attempts is not None:
         values["attempts"] = attempts
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
-              else sqlite.insert)(PushRecord)
+    insert = upsert_insert(session.get_bind().dialect.name, PushRecord)
     statement = insert.values(link_id=link_id, kind=kind, ref=ref, document=document,
                               created_at=now, **{"attempts": 0, **values})
-    statement = statement.on_conflict_do_update(
-        index_elements=["link_id", "kind", "ref", "document"], set_=values)
+    statement = statement.on_conflict_do_update(index_elements=list(_RECORD_KEY), set_=values)
     session.execute(statement)
 
 
