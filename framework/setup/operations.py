@@ -34,23 +34,6 @@ if TYPE_CHECKING:
 
     from ..app import App
 
-_FEES = ("EXPENSE", "OTHER_EXPENSE", "COGS")
-#: which chart-of-accounts types each role may use (customers are a list of their own)
-ROLE_ACCOUNT_KINDS: dict[AccountRole, tuple[str, ...]] = {
-    AccountRole.CUSTOMER: ("CUSTOMER",),
-    AccountRole.BANK: ("CASH_BANK",),
-    AccountRole.SHIPPING_FEE: ("REVENUE", "OTHER_INCOME"),
-    AccountRole.DISCOUNT: ("REVENUE", "EXPENSE", "OTHER_EXPENSE"),
-    AccountRole.MARKETPLACE_BALANCE: ("CASH_BANK",),
-    AccountRole.COMMISSION_FEE: _FEES,
-    AccountRole.SERVICE_FEE: _FEES,
-    AccountRole.PAYMENT_FEE: _FEES,
-    AccountRole.SHIPPING_DIFFERENCE: _FEES,
-    AccountRole.SELLER_VOUCHER: ("EXPENSE", "OTHER_EXPENSE", "REVENUE"),
-    AccountRole.PLATFORM_SUBSIDY: ("OTHER_INCOME", "REVENUE"),
-    AccountRole.OTHER_FEE: _FEES,
-}
-
 
 @dataclass
 class WarehouseOverview:
@@ -111,11 +94,12 @@ class AccountChoices:
     mapped: dict[tuple[str, str], str]  # (role, channel) -> number
 
     def for_role(self, role: AccountRole) -> list[Account]:
-        """The accounts of the types ``role`` may use (customers for the customer role)."""
-        kinds = ROLE_ACCOUNT_KINDS.get(role)
-        if kinds is None:  # a role this table does not know yet: every GL account
-            return [a for a in self.accounts if a.kind.upper() != "CUSTOMER"]
-        return [a for a in self.accounts if a.kind.upper() in kinds]
+        """The accounts ``role`` may use, the likeliest first.
+
+        Exactly those the check of ``jembatan accounts map`` accepts (customers for the
+        customer role), so the console never offers what the check would refuse.
+        """
+        return accounts_for(role, self.accounts)
 
 
 def account_choices(app: App, link_id: str) -> AccountChoices:

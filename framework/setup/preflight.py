@@ -83,13 +83,36 @@ ROLE_KINDS: dict[AccountRole, tuple[str, ...]] = {
     AccountRole.MARKETPLACE_BALANCE: ("CASH_BANK",),
 }
 
+_FEES = ("EXPENSE", "OTHER_EXPENSE", "COGS")
+#: the kinds a role's account is most likely of: listed first, never the only ones offered.
+#: Accurate's account-type values are not in the reference (GlAccountType [U]), so a chart
+#: whose types are named otherwise must still offer every account the role accepts.
+ROLE_LIKELY_KINDS: dict[AccountRole, tuple[str, ...]] = {
+    AccountRole.SHIPPING_FEE: ("REVENUE", "OTHER_INCOME"),
+    AccountRole.DISCOUNT: ("REVENUE", "EXPENSE", "OTHER_EXPENSE"),
+    AccountRole.COMMISSION_FEE: _FEES,
+    AccountRole.SERVICE_FEE: _FEES,
+    AccountRole.PAYMENT_FEE: _FEES,
+    AccountRole.SHIPPING_DIFFERENCE: _FEES,
+    AccountRole.SELLER_VOUCHER: ("EXPENSE", "OTHER_EXPENSE", "REVENUE"),
+    AccountRole.PLATFORM_SUBSIDY: ("OTHER_INCOME", "REVENUE"),
+    AccountRole.OTHER_FEE: _FEES,
+}
+
 
 def accounts_for(role: AccountRole, accounts: list[Account]) -> list[Account]:
-    """The accounts (or customers) that ``role`` can be mapped to."""
+    """The accounts (or customers) that ``role`` can be mapped to, the likeliest first.
+
+    The one answer behind the check of ``jembatan accounts map``, the console's choices and
+    the fixes preflight suggests, so none of them offers what another refuses.
+    """
     kinds = ROLE_KINDS.get(role)
     if kinds:
-        return [account for account in accounts if account.kind in kinds]
-    return [account for account in accounts if account.kind not in ("CUSTOMER", "CASH_BANK")]
+        return [account for account in accounts if account.kind.upper() in kinds]
+    fitting = [account for account in accounts
+               if account.kind.upper() not in ("CUSTOMER", "CASH_BANK")]
+    likely = ROLE_LIKELY_KINDS.get(role, ())
+    return sorted(fitting, key=lambda account: account.kind.upper() not in likely)
 
 
 def _mapping_problems(context: CheckContext) -> list[Problem]:

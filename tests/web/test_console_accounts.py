@@ -68,3 +68,41 @@ def test_fitting_accounts_are_saved(app, client) -> None:
     shown = _save(client, "en", bank="1101", shipping_fee="4102", customer="C.MP")
     assert "Account mapping saved." in shown
     assert _mapped(app) == {"bank": "1101", "shipping_fee": "4102", "customer": "C.MP"}
+
+
+def _offered(client, role: str) -> list[str]:
+    page = client.get(f"/links/{LINK}/accounts").text
+    select = page.split(f'<select name="role_{role}"', 1)[1].split("</select>", 1)[0]
+    return [n for n in re.findall(r'<option value="([^"]*)"', select) if n]
+
+
+def test_the_console_offers_exactly_what_the_check_accepts_likeliest_first(app, client) -> None:
+    # Accurate's account-type names are not in the reference: a chart may use one this
+    # code has never seen (here "INCOME"), and that account must still be offered and saved.
+    book(LINK).accounts += [Account(number="5101", name="Biaya Admin", kind="EXPENSE"),
+                            Account(number="4999", name="Ongkir Lain", kind="INCOME")]
+    offered = _offered(client, "shipping_fee")
+    assert offered == ["4102", "5101", "4999"]  # the revenue account first; no bank, no customer
+    assert _offered(client, "bank") == ["1101"]
+    assert "Account mapping saved." in _save(client, "en", shipping_fee="4999")
+    assert _mapped(app) == {"shipping_fee": "4999"}
+
+
+def test_for_every_role_the_choices_are_the_accounts_the_check_accepts() -> None:
+    from framework.errors import ConfigError
+    from framework.jobs import AccountRole
+    from framework.setup.operations import AccountChoices, check_account
+
+    accounts = [Account(number=n, name=n, kind=k) for n, k in (
+        ("1101", "CASH_BANK"), ("4101", "REVENUE"), ("4201", "OTHER_INCOME"),
+        ("5101", "EXPENSE"), ("5201", "COGS"), ("1301", "FIXED_ASSET"), ("C.MP", "CUSTOMER"))]
+    choices = AccountChoices(accounts, {})
+    for role in AccountRole:
+        accepted = set()
+        for account in accounts:
+            try:
+                check_account(LINK, role, account.number, accounts)
+                accepted.add(account.number)
+            except ConfigError:
+                pass
+        assert {a.number for a in choices.for_role(role)} == accepted, role
