@@ -432,42 +432,30 @@ class Runner:
         return Outcome(JobStatus.QUEUED, error.reason, delay=delay)
 
     def _settle(self, done: list[tuple[Job, Outcome]],
-                batch: DatabaseJobBatch | None = None, *,
-                _held: DatabaseJobBatch | None = None) -> list[JobStatus]:
+                batch: DatabaseJobBatch | None = None) -> list[JobStatus]:
         """Write every outcome of a claim in one transaction (plain successes in one go).
 
         A batch's held writes (what the platform now holds) go first in the same
         transaction, so they are committed exactly when the outcomes are.
         """
-        if batch is not None:
-            try:
-                statuses = self._settle(done, _held=batch)
-            except SQLAlchemyError as error:  # write them on their own, then settle
-                log.warning("could not write a batch's records with its outcomes: %s", error)
-                self._flush_quietly(batch)
-                return self._settle(done)
-            batch.written()
-            return statuses
-        plain = [job for job, outcome in done
-                 if outcome.status is JobStatus.SUCCEEDED and not outcome.reason]
-        follow_ups = False
+        if batch is None:
+            return self._write_outcomes(done)
+        try:
+            statuses = self._write_outcomes(done, held_writes=batch)
+        except SQLAlchemyError as error:  # write them on their own, then settle
+            log.warning("could not write a batch's records with its outcomes: %s", error)
+            self._flush_quietly(batch)
+            return self._write_outcomes(done)
+        batch.written()
+        return statuses
+
+    def _write_outcomes(self, done: list[tuple[Job, Outcome]],
+                        held_writes: DatabaseJobBatch | None = None) -> list[JobStatus]:
         with self.app.session() as session:
-            if _held is not None:
-                _held.flush(session)
-            held = queue.finish_many(session, plain, JobStatus.SUCCEEDED)
-            _close_records(session, [job for job in plain if job.id in held])
-            for job, outcome in done:
-                if outcome.status is JobStatus.SUCCEEDED and not outcome.reason:
-                    continue
-                reason = redact(outcome.reason) if outcome.reason else None
-                if _write_outcome(session, job, outcome.status, reason, outcome.delay):
-                    held.add(job.id)
-                    _mark_records(session, job, outcome.status, reason)
-            for job, outcome in done:
-                if job.id in held:
-                    for request in outcome.follow_ups:
-                        follow_ups = queue.enqueue(session, job.link_id, request) is not None \
-                            or follow_ups
+            if held_writes is not None:
+                held_writes.flush(session)
+            held = _record_outcomes(session, done)
+            follow_ups = _queue_follow_ups(session, done, held)
         if follow_ups:
             self.waker.wake_one()  # this process's idle threads (SQLite has no NOTIFY)
         return [self._log_outcome(job, outcome, job.id in held) for job, outcome in done]
@@ -482,6 +470,32 @@ class Runner:
                  outcome.status.value, f" ({reason})" if reason else "",
                  extra={"job_id": job.id})
         return outcome.status
+
+
+def _record_outcomes(session: Any, done: list[tuple[Job, Outcome]]) -> set[int]:
+    """Write each outcome whose lease still holds; return the ids of the jobs written."""
+    plain = [job for job, outcome in done
+             if outcome.status is JobStatus.SUCCEEDED and not outcome.reason]
+    held = queue.finish_many(session, plain, JobStatus.SUCCEEDED)
+    _close_records(session, [job for job in plain if job.id in held])
+    for job, outcome in done:
+        if outcome.status is JobStatus.SUCCEEDED and not outcome.reason:
+            continue
+        reason = redact(outcome.reason) if outcome.reason else None
+        if _write_outcome(session, job, outcome.status, reason, outcome.delay):
+            held.add(job.id)
+            _mark_records(session, job, outcome.status, reason)
+    return held
+
+
+def _queue_follow_ups(session: Any, done: list[tuple[Job, Outcome]], held: set[int]) -> bool:
+    """Queue the follow-ups of the jobs written (a lost lease's belong to its new owner)."""
+    queued = False
+    for job, outcome in done:
+        if job.id in held:
+            for request in outcome.follow_ups:
+                queued = queue.enqueue(session, job.link_id, request) is not None or queued
+    return queued
 
 
 def _write_outcome(session: Any, job: Job, status: JobStatus, reason: str | None,
