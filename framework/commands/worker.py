@@ -17,7 +17,9 @@ from ..runtime.schedule import worker_tasks
 @click.option("--burst", is_flag=True,
               help="Run what is due now, then exit (cron, CI, the demo).")
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64),
-              metavar="N", help="Jobs run at once by this process.")
+              metavar="N", help="Jobs run at once by this process. A thread posts one "
+                   "Accurate database's batch at a time: with many links, about one thread "
+                   "per link posted at once, until the cores are busy.")
 @click.option("--lease-seconds", default=30.0, show_default=True, type=click.FloatRange(2),
               help="How long a claimed job stays ours without a heartbeat; a killed worker's "
                    "jobs are run again after this.")
