@@ -138,18 +138,12 @@ def parse_pairs(pairs: Sequence[str], option: str) -> dict[str, str]:
 
     Secrets go through ``framework.secret_input.parse_secret_pairs`` instead.
     """
-    import os
+    from .secret_input import environment_value
 
     values = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint=option)
-        if value.startswith("env:"):
-            name = value[4:]
-            if name not in os.environ:
-                raise click.BadParameter(f"environment variable {name} is not set",
-                                         param_hint=option)
-            value = os.environ[name]
-        values[key] = value
+        values[key] = environment_value(value[4:], option) if value.startswith("env:") else value
     return values

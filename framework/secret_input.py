@@ -21,6 +21,18 @@ PROMPT = "prompt"
 FORMS = "env:VAR, file:PATH or prompt"
 
 
+def environment_value(variable: str, option: str) -> str:
+    """The value of environment variable ``variable``, which ``option`` named as ``env:``.
+
+    Raises:
+        click.BadParameter: the variable is not set.
+    """
+    if variable not in os.environ:
+        raise click.BadParameter(f"environment variable {variable} is not set",
+                                 param_hint=option)
+    return os.environ[variable]
+
+
 def resolve_secret(name: str, value: str, option: str, joiner: str = "=") -> str:
     """Return the secret ``value`` refers to (``env:``, ``file:`` or ``prompt``).
 
@@ -31,11 +43,7 @@ def resolve_secret(name: str, value: str, option: str, joiner: str = "=") -> str
         click.BadParameter: a literal value, an unset variable or an unreadable file.
     """
     if value.startswith("env:"):
-        variable = value[4:]
-        if variable not in os.environ:
-            raise click.BadParameter(f"environment variable {variable} is not set",
-                                     param_hint=option)
-        secret = os.environ[variable]
+        secret = environment_value(value[4:], option)
     elif value.startswith("file:"):
         try:
             secret = Path(value[5:]).expanduser().read_text(encoding="utf-8").removesuffix("\n")

@@ -193,3 +193,15 @@ def test_one_key_location_whatever_the_folder_and_no_second_key(tmp_path, monkey
     assert "holds the credentials of 1 link(s) but there is no key" in lost.output
     assert str(key) in lost.output and "Traceback" not in lost.output
     assert not key.exists()  # no new key was made next to data it cannot open
+
+
+def test_a_setting_from_the_environment_is_read_and_an_unset_one_refused(monkeypatch) -> None:
+    import click
+
+    from framework.console import parse_pairs
+
+    monkeypatch.setenv("JEMBATAN_TEST_DATABASE_ID", "123456")
+    assert parse_pairs(["database_id=env:JEMBATAN_TEST_DATABASE_ID", "host=h"],
+                       "--accounting-setting") == {"database_id": "123456", "host": "h"}
+    with pytest.raises(click.BadParameter, match="NOT_SET_ANYWHERE is not set"):
+        parse_pairs(["database_id=env:NOT_SET_ANYWHERE"], "--accounting-setting")
