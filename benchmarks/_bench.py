@@ -25,7 +25,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -33,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy.engine import make_url
 
 HERE = Path(__file__).parent
 PLUGINS = "plugins.accurate.hooks,framework.testing.plugins"
@@ -46,20 +44,10 @@ PER_SECOND = 8
 @contextlib.contextmanager
 def postgres() -> Iterator[str]:
     """Yield a database URL whose search_path is a fresh schema."""
-    import psycopg
+    from framework.testing.schemas import fresh_schema
 
-    base = os.environ.get("JEMBATAN_BENCH_POSTGRES_URL", DEFAULT_PG)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    libpq = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(libpq, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    url = make_url(base).set(drivername="postgresql+psycopg").update_query_dict(
-        {"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(libpq, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with fresh_schema(os.environ.get("JEMBATAN_BENCH_POSTGRES_URL", DEFAULT_PG), "bench_") as url:
+        yield url
 
 
 class Accurate:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
+
+from .schemas import connect, fresh_schema
 
 ENV_TEST_POSTGRES_URL = "JEMBATAN_TEST_POSTGRES_URL"
 DEFAULT_TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -30,22 +30,12 @@ def postgres_base_url() -> str:
     return os.environ.get(ENV_TEST_POSTGRES_URL, DEFAULT_TEST_POSTGRES_URL)
 
 
-def _libpq_url(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def _connect(url: str):  # noqa: ANN202 - a psycopg connection
-    import psycopg
-
-    return psycopg.connect(_libpq_url(url), autocommit=True, connect_timeout=3)
-
-
 @pytest.fixture(scope="session")
 def _postgres_reachable() -> bool:
     import psycopg
 
     try:
-        with _connect(postgres_base_url()):
+        with connect(postgres_base_url()):
             return True
     except psycopg.OperationalError as error:
         if os.environ.get("CI"):
@@ -58,17 +48,8 @@ def postgres_url(_postgres_reachable: bool) -> Iterator[str]:
     """A URL whose ``search_path`` is a fresh schema, dropped after the test."""
     if not _postgres_reachable:
         pytest.skip(f"PostgreSQL at {postgres_base_url()} is unreachable (set CI to fail)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    base = postgres_base_url()
-    with _connect(base) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    url = make_url(base).set(drivername="postgresql+psycopg").update_query_dict(
-        {"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with _connect(base) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with fresh_schema(postgres_base_url(), "t_") as url:
+        yield url
 
 
 @pytest.fixture
