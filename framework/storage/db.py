@@ -139,6 +139,12 @@ def alembic_config(engine: Engine | None = None) -> Any:
     return config
 
 
+#: serialises the migrations of one installation (its schema): advisory locks are shared by
+#: the whole database, and another schema's installation must not wait on this one
+MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('jembatan-migrate:' || " \
+                 "current_schema(), 0))"
+
+
 def migrate(engine: Engine) -> None:
     """Bring the database schema to the newest revision (safe to call from many processes).
 

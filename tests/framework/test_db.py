@@ -65,3 +65,26 @@ def test_sqlite_write_transactions_exclude_each_other(sqlite_url):
             other.execute("BEGIN IMMEDIATE")
         other.close()
     engine.dispose()
+
+
+def test_a_migration_never_waits_on_another_schemas_migration(postgres_url):
+    # Advisory locks are shared by the whole database: an installation in another schema
+    # that is migrating (holding its lock) must not hold this one's migration up.
+    import threading
+
+    from framework.storage.db import MIGRATION_LOCK
+    from framework.testing.fixtures import postgres_base_url
+    from framework.testing.schemas import connect, fresh_schema
+
+    with fresh_schema(postgres_base_url(), "t_") as other_url, connect(other_url) as holder:
+        holder.autocommit = False
+        holder.execute(MIGRATION_LOCK)  # held until the transaction ends
+        engine = make_engine(postgres_url)
+        migrating = threading.Thread(target=migrate, args=(engine,), daemon=True)
+        migrating.start()
+        migrating.join(timeout=120)
+        finished = not migrating.is_alive()
+        holder.rollback()  # lets a waiting migration go on, so the thread always ends
+        migrating.join(timeout=120)
+        engine.dispose()
+    assert finished

@@ -5,10 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, text
 
+from framework.storage.db import MIGRATION_LOCK
 from framework.storage.models import Base
-
-#: an arbitrary constant: the advisory lock key that serialises concurrent migrations
-MIGRATION_LOCK_KEY = 7_311_920_440
 
 
 def _run(connection) -> None:  # noqa: ANN001 - alembic hands over a Connection
@@ -16,8 +14,7 @@ def _run(connection) -> None:  # noqa: ANN001 - alembic hands over a Connection
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
             # Workers starting together must not race to create the same tables.
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                               {"key": MIGRATION_LOCK_KEY})
+            connection.execute(text(MIGRATION_LOCK))
         context.run_migrations()
 
 
