@@ -31,6 +31,11 @@ class Mutant:
 
 
 MUTANTS = (
+    Mutant("the console offers only the account types it guesses, not what the check accepts",
+           "framework/setup/preflight.py",
+           "return sorted(fitting, key=lambda account: account.kind.upper() not in likely)",
+           "return [a for a in fitting if a.kind.upper() in likely] if likely else fitting",
+           ("tests/web/test_console_accounts.py",)),
     Mutant("an order first seen ready to ship gets a separate sales-order job again",
            "plugins/accurate/reactions.py",
            "order.state in PAST_READY_TO_SHIP", "False",
