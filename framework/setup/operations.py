@@ -27,7 +27,7 @@ from .configuration import (
     warehouse_bindings,
 )
 from .links import build_accounting, build_commerce, get_link, link_info
-from .preflight import accounts_for
+from .preflight import ROLE_LIKELY_KINDS, accounts_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -100,6 +100,18 @@ class AccountChoices:
         customer role), so the console never offers what the check would refuse.
         """
         return accounts_for(role, self.accounts)
+
+    def usual_and_other(self, role: AccountRole) -> tuple[list[Account], list[Account]]:
+        """``for_role`` split in two: the accounts of the types usual for ``role``, the rest.
+
+        A role with no usual types (customer, bank) has all its accounts in the first list.
+        """
+        fitting = self.for_role(role)
+        usual = ROLE_LIKELY_KINDS.get(role)
+        if not usual:
+            return fitting, []
+        return ([a for a in fitting if a.kind.upper() in usual],
+                [a for a in fitting if a.kind.upper() not in usual])
 
 
 def account_choices(app: App, link_id: str) -> AccountChoices:

@@ -188,8 +188,12 @@ CATALOGUE: dict[str, str] = {
     "Back": "Kembali",
     # accounts
     "Account mapping (CoA)": "Pemetaan akun (CoA)",
-    "The choices are read from Accurate's chart of accounts now, filtered by account type.":
-        "Pilihan dibaca langsung dari daftar akun Accurate, disaring menurut tipe akun.",
+    "The choices are read from Accurate's chart of accounts now: the accounts of the usual "
+    "types for each role first, then the rest of the chart it accepts.":
+        "Pilihan dibaca langsung dari daftar akun Accurate: akun dengan tipe yang lazim untuk "
+        "peran itu lebih dulu, lalu akun lain yang dapat dipakai.",
+    "Usual for this role": "Lazim untuk peran ini",
+    "Other accounts of the chart": "Akun lain dari daftar akun",
     "— not mapped —": "— belum dipetakan —",
     "Customer for one sales channel (optional)": "Pelanggan untuk satu kanal penjualan (opsional)",
     "Channel": "Kanal",

@@ -106,3 +106,14 @@ def test_for_every_role_the_choices_are_the_accounts_the_check_accepts() -> None
             except ConfigError:
                 pass
         assert {a.number for a in choices.for_role(role)} == accepted, role
+
+
+def test_the_usual_accounts_and_the_rest_of_the_chart_are_offered_apart(client) -> None:
+    book(LINK).accounts += [Account(number="1301", name="Peralatan Kantor", kind="FIXED_ASSET")]
+    page = client.get(f"/links/{LINK}/accounts", headers={"accept-language": "id"}).text
+    select = page.split('<select name="role_shipping_fee"', 1)[1].split("</select>", 1)[0]
+    usual, other = select.split('<optgroup label="Akun lain dari daftar akun">')
+    assert 'label="Lazim untuk peran ini"' in usual and 'value="4102"' in usual
+    assert 'value="1301"' in other and 'value="1301"' not in usual
+    bank = page.split('<select name="role_bank"', 1)[1].split("</select>", 1)[0]
+    assert "<optgroup" not in bank  # a role without usual types: one plain list
