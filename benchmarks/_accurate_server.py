@@ -6,8 +6,8 @@ first line printed is JSON: ``{"base_url", "signature_secret", "databases": [{"i
 "api_token"}]}``. ``GET /_emulator/state`` answers only counts: documents per database and
 kind, data requests per path, and the meter's peaks and rejections (limits: 8/s, 8 in flight
 per database, as the reference states). ``GET /_emulator/documents?at_least=N`` answers
-when that many documents exist (a wait without polling: each data answer wakes the waiters
-whose count it reached).
+when that many documents exist (``&kind=sales_invoice``: of that kind only), a wait without
+polling: each data answer wakes the waiters whose count it reached.
 """
 
 from __future__ import annotations
@@ -38,8 +38,10 @@ class CountingEmulator(AccurateEmulator):
     def __init__(self, latency: float) -> None:
         super().__init__(seed=1, latency=latency)
         self.requests: Counter[str] = Counter()
-        #: waiting ``/_emulator/documents`` requests: (count wanted, their loop, their event)
-        self.waiters: list[tuple[int, asyncio.AbstractEventLoop, asyncio.Event]] = []
+        #: waiting ``/_emulator/documents`` requests: (count wanted, of which kinds, their
+        #: loop, their event)
+        self.waiters: list[tuple[int, tuple[str, ...], asyncio.AbstractEventLoop,
+                                 asyncio.Event]] = []
 
     def _serve_data(self, request: Any, params: dict[str, Any]) -> Any:
         with self.lock:
@@ -53,24 +55,24 @@ class CountingEmulator(AccurateEmulator):
         with self.lock:
             if not self.waiters:
                 return
-            held = self._count()
-            reached = [w for w in self.waiters if w[0] <= held]
-            self.waiters = [w for w in self.waiters if w[0] > held]
-        for _, loop, event in reached:
+            reached = [w for w in self.waiters if w[0] <= self._count(w[1])]
+            self.waiters = [w for w in self.waiters if w not in reached]
+        for _, _, loop, event in reached:
             loop.call_soon_threadsafe(event.set)
 
     def routes(self) -> list[Route]:
         """Accurate's routes, and ``GET /_emulator/documents?at_least=N`` for the benchmarks."""
         return [*super().routes(), Route("/_emulator/documents", self._documents_reached)]
 
-    def documents(self) -> int:
-        """How many sales orders, invoices and receipts exist, over every database."""
+    def documents(self, kinds: tuple[str, ...] = KINDS) -> int:
+        """How many documents of ``kinds`` (sales orders, invoices and receipts) exist, over
+        every database."""
         with self.lock:
-            return self._count()
+            return self._count(kinds)
 
-    def _count(self) -> int:
+    def _count(self, kinds: tuple[str, ...] = KINDS) -> int:
         return sum(len(self.databases[db].documents[kind])
-                   for db in self.database_ids for kind in KINDS)
+                   for db in self.database_ids for kind in kinds)
 
     async def _documents_reached(self, request: Request) -> Response:
         # Answers once the count reaches at_least (or the timeout passes), so a benchmark
@@ -78,15 +80,16 @@ class CountingEmulator(AccurateEmulator):
         # CPU in a short run, and one in here every 2 ms still a twelfth, on the cores the
         # workers use.
         wanted = int(request.query_params["at_least"])
+        kinds = (request.query_params["kind"],) if "kind" in request.query_params else KINDS
         reached = asyncio.Event()
         with self.lock:
-            if self._count() < wanted:
-                self.waiters.append((wanted, asyncio.get_running_loop(), reached))
+            if self._count(kinds) < wanted:
+                self.waiters.append((wanted, kinds, asyncio.get_running_loop(), reached))
             else:
                 reached.set()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(reached.wait(), float(request.query_params.get("timeout", 600)))
-        held = self.documents()
+        held = self.documents(kinds)
         return JSONResponse({"documents": held, "reached": held >= wanted})
 
     def state(self) -> dict[str, Any]:

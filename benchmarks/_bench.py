@@ -34,7 +34,7 @@ from typing import Any
 import httpx
 
 HERE = Path(__file__).parent
-PLUGINS = "plugins.accurate.hooks,framework.testing.plugins"
+PLUGINS = "plugins.accurate.hooks,plugins.ginee.hooks:plugin,framework.testing.plugins"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 WAREHOUSE = "Gudang Utama"
 BULK = 100
@@ -106,9 +106,14 @@ def app_for(url: str) -> Any:
     return App.create(url, plugin_modules=PLUGINS.split(","))
 
 
-def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ...] = (
-        "invoice", "auto_paid")) -> list[str]:
-    """One link per emulator database, configured to post orders; return the link ids."""
+def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ...] = (  # noqa: PLR0913
+        "invoice", "auto_paid"), store: tuple[str, dict, dict] = ("memstore", {}, {"token": "x"}),
+        store_warehouse: str = "WH1") -> list[str]:
+    """One link per emulator database, configured to post orders; return the link ids.
+
+    ``store`` is the store side: plugin name, settings and credentials (the in-process
+    ``memstore`` unless a benchmark names a real store and its emulator).
+    """
     from framework.jobs import ITEM_BINDING, AccountRole
     from framework.setup.links import create_link
     from framework.setup.operations import run_checks
@@ -118,9 +123,9 @@ def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ..
     with app.session() as session:
         for n, database in enumerate(server.info["databases"]):
             link_id = f"bench-{n:02d}"
-            create_link(session, app.secrets, id=link_id, name=link_id, commerce="memstore",
-                        accounting="accurate", commerce_settings={},
-                        commerce_credentials={"token": "x"},
+            create_link(session, app.secrets, id=link_id, name=link_id, commerce=store[0],
+                        accounting="accurate", commerce_settings=store[1],
+                        commerce_credentials=store[2],
                         accounting_settings={"auth": "api_token",
                                              "account_url": server.base_url,
                                              "database_id": str(database["id"])},
@@ -129,7 +134,7 @@ def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ..
                                                     server.info["signature_secret"]},
                         integrated_at=datetime.now(UTC) - timedelta(days=1),
                         features={feature: True for feature in features})
-            session.add(WarehouseBinding(link_id=link_id, store_warehouse_id="WH1",
+            session.add(WarehouseBinding(link_id=link_id, store_warehouse_id=store_warehouse,
                                          accounting_warehouse=WAREHOUSE))
             for role, value in ((AccountRole.CUSTOMER, "C.MARKETPLACE"),
                                 (AccountRole.BANK, "1101"), (AccountRole.SHIPPING_FEE, "4101"),
@@ -245,15 +250,18 @@ class Workers:
 
 
 def wait_for_documents(server: Accurate, expected: int, started: float,
-                       timeout: float = 600) -> float:
-    """Wait until the emulator holds ``expected`` documents; return seconds since ``started``.
+                       timeout: float = 600, kind: str | None = None) -> float:
+    """Wait until the emulator holds ``expected`` documents (of ``kind``, if given); return
+    seconds since ``started``.
 
-    The emulator answers when the count is reached (within 2 ms), so waiting costs the
-    cores nothing the workers need.
+    The emulator answers when the answer that reaches the count is sent, so waiting costs
+    the cores nothing the workers need.
     """
     left = max(1.0, timeout - (time.perf_counter() - started))
-    answer = server.http.get(f"{server.base_url}/_emulator/documents",
-                             params={"at_least": expected, "timeout": left},
+    params: dict[str, Any] = {"at_least": expected, "timeout": left}
+    if kind is not None:
+        params["kind"] = kind
+    answer = server.http.get(f"{server.base_url}/_emulator/documents", params=params,
                              timeout=left + 30).json()
     if not answer["reached"]:
         raise SystemExit(f"timed out: {answer['documents']} of {expected} documents")

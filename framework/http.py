@@ -58,7 +58,7 @@ class PlatformClient:
         self.gate = gate or OpenGate()
         self.retries = retries
         self.http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False,
-                                 verify=_ssl_context())
+                                 verify=ssl_context())
 
     def close(self) -> None:
         """Close the underlying connection pool."""
@@ -103,9 +103,12 @@ class PlatformClient:
 
 
 @functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    # One verified context for every client of the process: building one loads the CA
-    # bundle (~30-70 ms), and a job batch builds a client per link.
+def ssl_context() -> ssl.SSLContext:
+    """The one verified TLS context every HTTP client of the process uses.
+
+    Building one loads the CA bundle (~30-70 ms): a job batch builds a client per link, and an
+    emulator's webhook outbox one per delivery round.
+    """
     return httpx.create_ssl_context()
 
 
