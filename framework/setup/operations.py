@@ -27,7 +27,7 @@ from .configuration import (
     warehouse_bindings,
 )
 from .links import build_accounting, build_commerce, get_link, link_info
-from .preflight import ROLE_LIKELY_KINDS, accounts_for
+from .preflight import accounts_for, usual_and_other
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -102,16 +102,8 @@ class AccountChoices:
         return accounts_for(role, self.accounts)
 
     def usual_and_other(self, role: AccountRole) -> tuple[list[Account], list[Account]]:
-        """``for_role`` split in two: the accounts of the types usual for ``role``, the rest.
-
-        A role with no usual types (customer, bank) has all its accounts in the first list.
-        """
-        fitting = self.for_role(role)
-        usual = ROLE_LIKELY_KINDS.get(role)
-        if not usual:
-            return fitting, []
-        return ([a for a in fitting if a.kind.upper() in usual],
-                [a for a in fitting if a.kind.upper() not in usual])
+        """``for_role`` in two parts: the accounts of the types usual for ``role``, the rest."""
+        return usual_and_other(role, self.accounts)
 
 
 def account_choices(app: App, link_id: str) -> AccountChoices:

@@ -106,13 +106,26 @@ def accounts_for(role: AccountRole, accounts: list[Account]) -> list[Account]:
     The one answer behind the check of ``jembatan accounts map``, the console's choices and
     the fixes preflight suggests, so none of them offers what another refuses.
     """
+    usual, other = usual_and_other(role, accounts)
+    return usual + other
+
+
+def usual_and_other(role: AccountRole,
+                    accounts: list[Account]) -> tuple[list[Account], list[Account]]:
+    """``accounts_for`` in two parts: the accounts of the types usual for ``role``, the rest.
+
+    A role of fixed types (customer, bank) or with no usual ones has all in the first part.
+    """
     kinds = ROLE_KINDS.get(role)
     if kinds:
-        return [account for account in accounts if account.kind.upper() in kinds]
+        return [account for account in accounts if account.kind.upper() in kinds], []
     fitting = [account for account in accounts
                if account.kind.upper() not in ("CUSTOMER", "CASH_BANK")]
-    likely = ROLE_LIKELY_KINDS.get(role, ())
-    return sorted(fitting, key=lambda account: account.kind.upper() not in likely)
+    likely = ROLE_LIKELY_KINDS.get(role)
+    if not likely:
+        return fitting, []
+    return ([account for account in fitting if account.kind.upper() in likely],
+            [account for account in fitting if account.kind.upper() not in likely])
 
 
 def _mapping_problems(context: CheckContext) -> list[Problem]:
