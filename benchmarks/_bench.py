@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import os
@@ -106,13 +107,22 @@ def app_for(url: str) -> Any:
     return App.create(url, plugin_modules=PLUGINS.split(","))
 
 
-def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ...] = (  # noqa: PLR0913
-        "invoice", "auto_paid"), store: tuple[str, dict, dict] = ("memstore", {}, {"token": "x"}),
-        store_warehouse: str = "WH1") -> list[str]:
+@dataclasses.dataclass(frozen=True)
+class StoreSide:
+    """A link's store: its plugin, settings, credentials and the warehouse orders ship from."""
+
+    plugin: str = "memstore"
+    settings: dict[str, Any] = dataclasses.field(default_factory=dict)
+    credentials: dict[str, Any] = dataclasses.field(default_factory=lambda: {"token": "x"})
+    warehouse: str = "WH1"
+
+
+def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ...] = (
+        "invoice", "auto_paid"), store: StoreSide = StoreSide()) -> list[str]:
     """One link per emulator database, configured to post orders; return the link ids.
 
-    ``store`` is the store side: plugin name, settings and credentials (the in-process
-    ``memstore`` unless a benchmark names a real store and its emulator).
+    ``store`` is the store side: the in-process ``memstore`` unless a benchmark names a real
+    store and its emulator.
     """
     from framework.jobs import ITEM_BINDING, AccountRole
     from framework.setup.links import create_link
@@ -123,9 +133,9 @@ def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ..
     with app.session() as session:
         for n, database in enumerate(server.info["databases"]):
             link_id = f"bench-{n:02d}"
-            create_link(session, app.secrets, id=link_id, name=link_id, commerce=store[0],
-                        accounting="accurate", commerce_settings=store[1],
-                        commerce_credentials=store[2],
+            create_link(session, app.secrets, id=link_id, name=link_id, commerce=store.plugin,
+                        accounting="accurate", commerce_settings=store.settings,
+                        commerce_credentials=store.credentials,
                         accounting_settings={"auth": "api_token",
                                              "account_url": server.base_url,
                                              "database_id": str(database["id"])},
@@ -134,7 +144,7 @@ def make_links(app: Any, server: Accurate, skus: int, *, features: tuple[str, ..
                                                     server.info["signature_secret"]},
                         integrated_at=datetime.now(UTC) - timedelta(days=1),
                         features={feature: True for feature in features})
-            session.add(WarehouseBinding(link_id=link_id, store_warehouse_id=store_warehouse,
+            session.add(WarehouseBinding(link_id=link_id, store_warehouse_id=store.warehouse,
                                          accounting_warehouse=WAREHOUSE))
             for role, value in ((AccountRole.CUSTOMER, "C.MARKETPLACE"),
                                 (AccountRole.BANK, "1101"), (AccountRole.SHIPPING_FEE, "4101"),

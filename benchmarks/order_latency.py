@@ -18,9 +18,6 @@ Prints p50, p95, the chain and ``ratio=`` p95/chain last.
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -91,40 +88,22 @@ def ginee_store() -> Iterator[tuple[Any, str, str]]:
 @contextlib.contextmanager
 def receiving_worker(url: str) -> Iterator[int]:
     """``jembatan worker --listen`` in its own process; yields the port it receives on."""
-    port = _free_port()
-    with tempfile.TemporaryFile() as output:
-        worker = subprocess.Popen(
+    from framework.emulation import free_port
+    from framework.testing.processes import accepts, running
+
+    port = free_port()
+    with tempfile.TemporaryFile() as output, running(
             [sys.executable, "-m", "framework", "--database", url, "worker", "--listen",
              f"127.0.0.1:{port}", "--poll-every", "0", "--stock-every", "0",
              "--concurrency", str(WORKER_THREADS)],
-            stdout=output, stderr=subprocess.STDOUT, env=_bench._env())  # noqa: SLF001
-        try:
-            deadline = time.monotonic() + 60
-            while not _accepts(port):
-                if worker.poll() is not None or time.monotonic() > deadline:
-                    output.seek(0)
-                    raise SystemExit(f"the worker did not listen:\n{output.read().decode()}")
-                time.sleep(0.05)
-            yield port
-        finally:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
-
-
-def _free_port() -> int:
-    from framework.emulation import free_port
-
-    return free_port()
-
-
-def _accepts(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(0.2)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
+            stdout=output, stderr=subprocess.STDOUT, env=_bench._env()) as worker:  # noqa: SLF001
+        deadline = time.monotonic() + 60
+        while not accepts(port):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                output.seek(0)
+                raise SystemExit(f"the worker did not listen:\n{output.read().decode()}")
+            time.sleep(0.05)
+        yield port
 
 
 def main(orders: int) -> None:
@@ -136,8 +115,8 @@ def main(orders: int) -> None:
             ginee_store() as (ginee, shop, warehouse):
         app = _bench.app_for(url)
         keys = ginee.credentials()
-        [link] = _bench.make_links(app, server, SKUS, store=(
-            "ginee", keys["settings"], keys["credentials"]), store_warehouse=warehouse)
+        [link] = _bench.make_links(app, server, SKUS, store=_bench.StoreSide(
+            "ginee", keys["settings"], keys["credentials"], warehouse))
         lines = [(f"SKU{k:05d}", 1, 10000) for k in range(2)]
         with receiving_worker(url) as port:
             webhook_url = f"http://127.0.0.1:{port}{webhook_path(app, link)}"
@@ -167,5 +146,4 @@ def main(orders: int) -> None:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)

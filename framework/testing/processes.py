@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import socket
 import subprocess
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -40,3 +41,10 @@ def stop(process: subprocess.Popen, stop_signal: int = signal.SIGTERM) -> None:
     for stream in (process.stdin, process.stdout, process.stderr):
         if stream is not None:
             stream.close()
+
+
+def accepts(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something accepts connections on ``host:port`` now (a server is up)."""
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex((host, port)) == 0

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from framework.emulation import free_port
-from framework.testing.processes import stop
+from framework.testing.processes import accepts, stop
 from jembatan_demo.world import WAREHOUSE
 
 from .conftest import S, Scene
@@ -42,7 +42,7 @@ def test_the_worker_receives_polls_and_keeps_stock_in_step(scene: Scene) -> None
          "--stock-every", "3600", "--listen", f"127.0.0.1:{port}"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
     try:  # stopped in `finally`, and killed if SIGTERM is not enough
-        assert wait_for(lambda: _accepts(port)), "the worker never listened"
+        assert wait_for(lambda: accepts(port)), "the worker never listened"
         url = scene.jembatan("link", "webhook-url", scene.link, "--base-url",
                              f"http://127.0.0.1:{port}").output.strip()
         scene.store.emulator.set_webhook(url, duplicate_rate=0.5)
@@ -72,14 +72,6 @@ def test_the_worker_receives_polls_and_keeps_stock_in_step(scene: Scene) -> None
     assert len(scene.order_documents("sales_invoice", order_id)) == 1
 
 
-def _accepts(port: int) -> bool:
-    import socket
-
-    with socket.socket() as probe:
-        probe.settimeout(0.2)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
 @pytest.mark.slow
 def test_the_demo_runs_and_its_summary_matches_what_the_emulators_hold(tmp_path: Path) -> None:
     demo = subprocess.Popen(
@@ -101,7 +93,7 @@ def test_the_demo_runs_and_its_summary_matches_what_the_emulators_hold(tmp_path:
         finally:
             stop(demo, signal.SIGKILL)
     assert demo.returncode == 0, rest
-    assert not _accepts(int(receiver.rsplit(":", 1)[1])), "the demo left a server running"
+    assert not accepts(int(receiver.rsplit(":", 1)[1])), "the demo left a server running"
     summary = (shown + rest).split("\nSummary", 1)[1]
     rows = re.findall(r"^(toko-\w+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\S)\s*$", summary,
                       re.MULTILINE)
