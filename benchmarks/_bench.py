@@ -57,7 +57,7 @@ class Accurate:
     def __init__(self, databases: int, skus: int, latency: float) -> None:
         self.process = subprocess.Popen(
             [sys.executable, str(HERE / "_accurate_server.py"), str(databases), str(skus),
-             str(latency)], stdout=subprocess.PIPE, text=True, env=_env())
+             str(latency)], stdout=subprocess.PIPE, text=True, env=process_env())
         assert self.process.stdout is not None
         self.info = json.loads(self.process.stdout.readline())
         self.base_url = self.info["base_url"]
@@ -95,7 +95,8 @@ def accurate(databases: int, skus: int, latency: float) -> Iterator[Accurate]:
         server.close()
 
 
-def _env() -> dict[str, str]:
+def process_env() -> dict[str, str]:
+    """A benchmark child process's environment: the plugins, the repository importable."""
     return {**os.environ, "JEMBATAN_LOAD_PLUGINS": PLUGINS,
             "PYTHONPATH": os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")])}
 
@@ -231,7 +232,7 @@ class Workers:
     def __init__(self, url: str, processes: int, concurrency: int) -> None:
         self.processes = [subprocess.Popen(
             [sys.executable, str(HERE / "_worker.py"), url, str(concurrency)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=process_env())
             for _ in range(processes)]
         for process in self.processes:
             assert process.stdout is not None

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import _bench
@@ -62,7 +62,7 @@ def chain_seconds(server: _bench.Accurate, app: Any, link_id: str, webhook_url: 
     return {name: statistics.median(samples) for name, samples in parts.items()}
 
 
-def _timed(call: Any) -> float:
+def _timed(call: Callable[[], object]) -> float:
     started = time.perf_counter()
     call()
     return time.perf_counter() - started
@@ -96,7 +96,7 @@ def receiving_worker(url: str) -> Iterator[int]:
             [sys.executable, "-m", "framework", "--database", url, "worker", "--listen",
              f"127.0.0.1:{port}", "--poll-every", "0", "--stock-every", "0",
              "--concurrency", str(WORKER_THREADS)],
-            stdout=output, stderr=subprocess.STDOUT, env=_bench._env()) as worker:  # noqa: SLF001
+            stdout=output, stderr=subprocess.STDOUT, env=_bench.process_env()) as worker:
         deadline = time.monotonic() + 60
         while not accepts(port):
             if worker.poll() is not None or time.monotonic() > deadline:
