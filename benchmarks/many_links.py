@@ -15,7 +15,10 @@ Under each run it prints what else bounded it, measured in that run: the CPU sec
 workers, the emulator and PostgreSQL used (on a small machine they share the cores: their
 sum over the cores is a floor), and the latency floor of the threads (a thread posts one
 database's three steps one after another, so 20 databases on T threads need
-ceil(20 / T) rounds of three round trips).
+ceil(20 / T) rounds of three round trips). Its second-last line says what the two targets
+(one process within 2x the bound, two processes 1.8x faster than one) ask of the two-process
+run together, beside that run's CPU floor: the pair needs two processes within
+2 x bound / 1.8 whatever the threads, and no run can end before its CPU floor.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ import _bench
 
 LATENCY = 0.05
 SKUS = 20
+#: issue 16's targets: one process within this many times the bound ...
+TARGET_RATIO = 2.0
+#: ... and two processes at least this many times faster than one
+TARGET_SPEED_UP = 1.8
 
 
 def run(links: int, orders: int, processes: int, threads: int) -> tuple[float, dict]:
@@ -70,6 +77,9 @@ def main(links: int, orders: int, threads: int) -> None:
     _floors(figures, threads)
     print(f"combined bound={bound:.3f}s (per database 3 x ceil({orders}/100) bulk calls at "
           "8/s, all databases in parallel)")
+    print(f"both targets need 2 processes <= {TARGET_RATIO * bound / TARGET_SPEED_UP:.3f}s "
+          f"({TARGET_RATIO:g} x bound / {TARGET_SPEED_UP:g}, at any threads); this run's CPU "
+          f"floor for 2 processes={figures['cpu'].floor():.3f}s")
     print(f"ratio={one / bound:.2f}")
 
 
