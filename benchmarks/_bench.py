@@ -227,13 +227,20 @@ def queue_all_orders(app: Any, link_ids: list[str], count: int, skus: int,
 
 
 class Workers:
-    """Worker processes (``_worker.py``) started warm and released together."""
+    """Worker processes (``_worker.py``) started warm and released together.
 
-    def __init__(self, url: str, processes: int, concurrency: int) -> None:
+    With ``split``, each worker times its steps (``_split``) from ``mark()`` on, and
+    ``reports`` holds what each one counted once they have stopped.
+    """
+
+    def __init__(self, url: str, processes: int, concurrency: int, *,
+                 split: bool = False) -> None:
+        env = {**process_env(), **({"JEMBATAN_BENCH_SPLIT": "1"} if split else {})}
         self.processes = [subprocess.Popen(
             [sys.executable, str(HERE / "_worker.py"), url, str(concurrency)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=process_env())
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
             for _ in range(processes)]
+        self.reports: list[dict[str, Any]] = []
         for process in self.processes:
             assert process.stdout is not None
             assert process.stdout.readline().strip() == "ready"
@@ -244,20 +251,28 @@ class Workers:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _tell(self, line: str) -> None:
+        for process in self.processes:
+            assert process.stdin is not None
+            process.stdin.write(line + "\n")
+            process.stdin.flush()
+
     def go(self) -> float:
         """Release every worker; return the moment (``perf_counter``) they were released."""
         started = time.perf_counter()
-        for process in self.processes:
-            assert process.stdin is not None
-            process.stdin.write("go\n")
-            process.stdin.flush()
+        self._tell("go")
         return started
 
+    def mark(self) -> None:
+        """Have every worker start its step count again (the clock starts)."""
+        self._tell("mark")
+
     def stop(self) -> None:
-        """Stop every worker and wait for it."""
+        """Stop every worker and wait for it; keep what each reported."""
         for process in self.processes:
             if process.poll() is None:
-                process.communicate("stop\n", timeout=120)
+                out, _ = process.communicate("stop\n", timeout=120)
+                self.reports.append(json.loads(out.strip().splitlines()[-1] or "{}"))
 
 
 def wait_for_documents(server: Accurate, expected: int, started: float,

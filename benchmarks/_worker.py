@@ -2,14 +2,19 @@
 
 ``python benchmarks/_worker.py DATABASE_URL CONCURRENCY`` prints ``ready`` once the engine,
 plugins and gate are built; after ``go`` it runs as ``jembatan worker`` does
-(``Runner.run_forever``: LISTEN/NOTIFY wake-ups on PostgreSQL), until ``stop``.
+(``Runner.run_forever``: LISTEN/NOTIFY wake-ups on PostgreSQL), until ``stop``. Its last line
+is a JSON report: with ``JEMBATAN_BENCH_SPLIT`` set, the thread CPU of each step since the
+last ``mark`` line (``_split``); otherwise ``{}``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
+
+import _split
 
 from framework.app import App
 from framework.runtime.runner import Runner
@@ -18,6 +23,9 @@ from framework.runtime.runner import Runner
 def main(url: str, concurrency: int) -> None:
     """Warm up, wait for the signal, drain, report."""
     plugins = os.environ["JEMBATAN_LOAD_PLUGINS"].split(",")
+    split = bool(os.environ.get("JEMBATAN_BENCH_SPLIT"))
+    if split:
+        _split.install()
     app = App.create(url, plugin_modules=plugins)
     runner = Runner(app, concurrency=concurrency)
     with app.session():
@@ -27,11 +35,14 @@ def main(url: str, concurrency: int) -> None:
     stop = threading.Event()
     worker = threading.Thread(target=runner.run_forever, args=(stop,))
     worker.start()
-    sys.stdin.readline()
+    for line in iter(sys.stdin.readline, ""):
+        if line.strip() != "mark":
+            break
+        _split.reset()
     stop.set()
     worker.join()
     app.close()
-    print("{}", flush=True)
+    print(json.dumps(_split.report() if split else {}), flush=True)
 
 
 if __name__ == "__main__":

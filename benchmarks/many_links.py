@@ -1,7 +1,10 @@
 """Benchmark: 20 links (20 Accurate databases) x 15 ready-to-ship orders, 1 and 2 workers.
 
-Run: ``.venv/bin/python benchmarks/many_links.py [LINKS] [ORDERS] [THREADS]`` (default 20 links,
-15 orders each, 4 threads per worker process) on PostgreSQL (``JEMBATAN_BENCH_POSTGRES_URL``).
+Run: ``.venv/bin/python benchmarks/many_links.py [LINKS] [ORDERS] [THREADS] [--split]``
+(default 20 links, 15 orders each, 4 threads per worker process) on PostgreSQL
+(``JEMBATAN_BENCH_POSTGRES_URL``). ``--split`` also prints, for each worker process, the
+thread CPU of each step of its batches in the timed part (``_split``: claim, set-up, each
+document's step, the bulk saves, their requests and rate-gate calls, flushes, settle).
 For one and then two worker processes (same threads each) it sets the links up afresh
 (checked as an operator does before go-live), lets the running workers post one order per
 link (the links have posted before: their customer exists; the workers have run: their
@@ -27,6 +30,7 @@ import math
 import sys
 
 import _bench
+import _split
 
 LATENCY = 0.05
 SKUS = 20
@@ -36,22 +40,30 @@ TARGET_RATIO = 2.0
 TARGET_SPEED_UP = 1.8
 
 
-def run(links: int, orders: int, processes: int, threads: int) -> tuple[float, dict]:
+def run(links: int, orders: int, processes: int, threads: int,  # noqa: PLR0913
+        split: bool = False) -> tuple[float, dict]:
     """Queue the orders of every link, release the workers, return seconds and figures."""
     with _bench.postgres() as url, _bench.accurate(links, SKUS, LATENCY) as server:
         app = _bench.app_for(url)
         link_ids = _bench.make_links(app, server, SKUS)
-        with _bench.Workers(url, processes=processes, concurrency=threads) as workers:
+        with _bench.Workers(url, processes=processes, concurrency=threads,
+                            split=split) as workers:
             posted = _bench.warm_up(app, workers, server, link_ids, SKUS)
             before = _bench.summary(server)["requests"]  # the checks' and first orders'
             cpu = _bench.CpuMeter(workers, server)
-            started = _bench.queue_all_orders(app, link_ids, orders, SKUS, cpu.start)
+
+            def clock_starts() -> None:
+                workers.mark()
+                cpu.start()
+
+            started = _bench.queue_all_orders(app, link_ids, orders, SKUS, clock_starts)
             seconds = _bench.wait_for_documents(server, posted + 3 * orders * links, started)
             cpu.stop()
         app.close()
         figures = _bench.summary(server)
         return seconds, {**figures, "requests": figures["requests"] - before, "cpu": cpu,
-                         "latency_floor": math.ceil(links / (processes * threads)) * 3 * LATENCY}
+                         "latency_floor": math.ceil(links / (processes * threads)) * 3 * LATENCY,
+                         "split": workers.reports}
 
 
 def _floors(figures: dict, threads: int) -> None:
@@ -60,18 +72,26 @@ def _floors(figures: dict, threads: int) -> None:
     print(f"  latency floor={figures['latency_floor']:.2f}s (a thread posts one database's "
           f"three steps one after another: ceil(links / all threads) rounds of "
           f"3 x {LATENCY * 1000:.0f} ms, {threads} threads a process)")
+    for number, report in enumerate(figures["split"], 1):
+        if not report:
+            continue
+        batches = max(1, report.get("Runner._attempt_batch", {}).get("calls", 1))
+        print(f"  worker {number}: thread CPU by step ({batches} batches; a step includes "
+              "the steps inside it)")
+        for line in _split.describe(report, batches):
+            print(line)
 
 
-def main(links: int, orders: int, threads: int) -> None:
+def main(links: int, orders: int, threads: int, split: bool = False) -> None:
     """Measure one and two worker processes against the combined bound."""
     bound = _bench.bulk_bound([orders] * links)
-    one, figures = run(links, orders, 1, threads)
+    one, figures = run(links, orders, 1, threads, split)
     print(f"links={links} orders/link={orders} documents={3 * orders * links} "
           f"latency={LATENCY}s threads/process={threads}")
     print(f"1 process: seconds={one:.2f} requests={figures['requests']} "
           f"peak/s per database={figures['peak_per_second']} rejected={figures['rejected']}")
     _floors(figures, threads)
-    two, figures = run(links, orders, 2, threads)
+    two, figures = run(links, orders, 2, threads, split)
     print(f"2 processes: seconds={two:.2f} requests={figures['requests']} "
           f"rejected={figures['rejected']} speed-up={one / two:.2f}x")
     _floors(figures, threads)
@@ -84,5 +104,5 @@ def main(links: int, orders: int, threads: int) -> None:
 
 
 if __name__ == "__main__":
-    arguments = [int(a) for a in sys.argv[1:]]
-    main(*(arguments + [20, 15, 4][len(arguments):]))
+    arguments = [int(a) for a in sys.argv[1:] if a != "--split"]
+    main(*(arguments + [20, 15, 4][len(arguments):]), split="--split" in sys.argv[1:])
