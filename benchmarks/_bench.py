@@ -272,7 +272,8 @@ class Workers:
         for process in self.processes:
             if process.poll() is None:
                 out, _ = process.communicate("stop\n", timeout=120)
-                self.reports.append(json.loads(out.strip().splitlines()[-1] or "{}"))
+                lines = out.strip().splitlines()  # none if the worker died: no report
+                self.reports.append(json.loads(lines[-1]) if lines else {})
 
 
 def wait_for_documents(server: Accurate, expected: int, started: float,
