@@ -78,14 +78,15 @@ def report() -> dict[str, dict[str, float]]:
                 for step, (calls, cpu, wall) in _totals.items()}
 
 
-def describe(report_of: dict[str, dict[str, float]], batches: int) -> list[str]:
+def describe(report_of: dict[str, dict[str, float]]) -> list[str]:
     """Lines for one worker's report: per step, calls and CPU ms in all and a batch."""
-    lines = []
+    batches = max(1, int(report_of.get("Runner._attempt_batch", {}).get("calls", 1)))
+    lines = [f"thread CPU by step ({batches} batches; a step includes the steps inside it)"]
     for _module, step in STEPS:
         figures = report_of.get(step)
         if figures is None:
             continue
-        lines.append(f"    {step:34s} calls={figures['calls']:4d} "
+        lines.append(f"  {step:34s} calls={figures['calls']:4d} "
                      f"cpu={figures['cpu_ms']:7.1f}ms ({figures['cpu_ms'] / batches:5.2f} ms "
                      f"a batch) wall={figures['wall_ms']:8.1f}ms")
     return lines

@@ -72,14 +72,17 @@ def _floors(figures: dict, threads: int) -> None:
     print(f"  latency floor={figures['latency_floor']:.2f}s (a thread posts one database's "
           f"three steps one after another: ceil(links / all threads) rounds of "
           f"3 x {LATENCY * 1000:.0f} ms, {threads} threads a process)")
+
+
+def _split_by_step(figures: dict) -> None:
+    """Print each worker's thread CPU by step (only with ``--split``)."""
     for number, report in enumerate(figures["split"], 1):
         if not report:
             continue
-        batches = max(1, report.get("Runner._attempt_batch", {}).get("calls", 1))
-        print(f"  worker {number}: thread CPU by step ({batches} batches; a step includes "
-              "the steps inside it)")
-        for line in _split.describe(report, batches):
-            print(line)
+        heading, *steps = _split.describe(report)
+        print(f"  worker {number}: {heading}")
+        for line in steps:
+            print(f"  {line}")
 
 
 def main(links: int, orders: int, threads: int, split: bool = False) -> None:
@@ -91,10 +94,12 @@ def main(links: int, orders: int, threads: int, split: bool = False) -> None:
     print(f"1 process: seconds={one:.2f} requests={figures['requests']} "
           f"peak/s per database={figures['peak_per_second']} rejected={figures['rejected']}")
     _floors(figures, threads)
+    _split_by_step(figures)
     two, figures = run(links, orders, 2, threads, split)
     print(f"2 processes: seconds={two:.2f} requests={figures['requests']} "
           f"rejected={figures['rejected']} speed-up={one / two:.2f}x")
     _floors(figures, threads)
+    _split_by_step(figures)
     print(f"combined bound={bound:.3f}s (per database 3 x ceil({orders}/100) bulk calls at "
           "8/s, all databases in parallel)")
     print(f"both targets need 2 processes <= {TARGET_RATIO * bound / TARGET_SPEED_UP:.3f}s "
